@@ -1,0 +1,143 @@
+import { GalapagosError } from '../errors.js';
+import { randomGenome } from '../genome.js';
+import { defaultRegistry, type ProblemRegistry } from '../problems/registry.js';
+import { isRandomState, Random, seedState } from '../random.js';
+import { resolveConfig } from './config.js';
+import { updateHallOfFame } from './hall-of-fame.js';
+import type { AskResult, EngineState, Evaluated, Individual } from './state.js';
+import { logbookEntry } from './statistics.js';
+import { select, varAnd } from './variation.js';
+
+/**
+ * Starts a run: validates the configuration, resolves the problem and draws the initial
+ * population from the seed. No individual is evaluated yet.
+ */
+export function init(config: unknown, registry: ProblemRegistry = defaultRegistry): EngineState {
+  const resolved = resolveConfig(config, registry);
+  const { instance } = registry.resolve(resolved.problem, resolved.params);
+  const rng = new Random(seedState(resolved.seed));
+  const population: Individual[] = [];
+  for (let i = 0; i < resolved.population; i++)
+    population.push({ genome: randomGenome(instance.genome, rng), fitness: null });
+  return {
+    format: 'galapagos/state',
+    version: 1,
+    config: resolved,
+    genome: instance.genome,
+    objective: instance.objective,
+    generation: 0,
+    rng: rng.state(),
+    population,
+    hallOfFame: [],
+    best: null,
+    logbook: [],
+    evaluations: 0,
+  };
+}
+
+/** True once the last generation has been evaluated and recorded. */
+export function isComplete(state: EngineState): boolean {
+  return state.logbook.length > state.config.generations;
+}
+
+/** Checks that a value (typically a parsed checkpoint) is a state this engine can continue. */
+export function assertState(state: unknown): asserts state is EngineState {
+  const s = state as Partial<EngineState> | null;
+  const ok =
+    s !== null &&
+    typeof s === 'object' &&
+    s.format === 'galapagos/state' &&
+    s.version === 1 &&
+    typeof s.config === 'object' &&
+    s.config !== null &&
+    typeof s.genome === 'object' &&
+    (s.objective === 'max' || s.objective === 'min') &&
+    Number.isInteger(s.generation) &&
+    isRandomState(s.rng) &&
+    Array.isArray(s.population) &&
+    s.population.length === s.config.population &&
+    Array.isArray(s.hallOfFame) &&
+    Array.isArray(s.logbook) &&
+    (s.logbook.length === s.generation || s.logbook.length === (s.generation as number) + 1);
+  if (!ok)
+    throw new GalapagosError(
+      'GALAPAGOS_ERR_INVALID_STATE',
+      'not a galapagos/state v1 produced by this engine (corrupted or foreign checkpoint?)',
+    );
+}
+
+/**
+ * The genomes whose fitness is unknown (DEAP's invalid individuals), in population order.
+ * Their count is the generation's `nevals`. Asking twice gives the same genomes.
+ */
+export function ask(state: EngineState): AskResult {
+  assertState(state);
+  if (isComplete(state)) return { state, generation: state.generation, genomes: [] };
+  const genomes = [];
+  for (const ind of state.population) if (ind.fitness === null) genomes.push(ind.genome);
+  return { state, generation: state.generation, genomes };
+}
+
+/**
+ * Records the fitness of the genomes {@link ask} returned (same order), updates the hall of
+ * fame, the best individual and the logbook, then — unless this was the last generation —
+ * breeds the next population: the hall of fame passes unchanged (elitism) and the rest is
+ * selected and varied with `varAnd`. Returns a new state; the input is not modified.
+ */
+export function tell(state: EngineState, fitness: readonly number[]): EngineState {
+  assertState(state);
+  if (isComplete(state))
+    throw new GalapagosError('GALAPAGOS_ERR_RUN_COMPLETE', 'the run has already finished');
+  const { config, objective } = state;
+  const sign = objective === 'max' ? 1 : -1;
+  const score = (f: number): number => sign * f;
+
+  let next = 0;
+  const evaluated: Evaluated[] = state.population.map((ind) => {
+    if (ind.fitness !== null) return ind as Evaluated;
+    const f = fitness[next++];
+    if (typeof f !== 'number' || !Number.isFinite(f))
+      throw new GalapagosError(
+        'GALAPAGOS_ERR_INVALID_FITNESS',
+        `fitness ${next - 1} must be a finite number, got ${String(f)}`,
+      );
+    return { genome: ind.genome, fitness: f };
+  });
+  if (next !== fitness.length)
+    throw new GalapagosError(
+      'GALAPAGOS_ERR_INVALID_FITNESS',
+      `expected ${next} fitness values (one per asked genome), got ${fitness.length}`,
+    );
+
+  const hallOfFame = updateHallOfFame(state.hallOfFame, evaluated, config.hallOfFame, score);
+  let best = state.best;
+  for (const ind of evaluated)
+    if (best === null || score(ind.fitness) > score(best.fitness)) best = ind;
+  const entry = logbookEntry(
+    state.generation,
+    next,
+    evaluated.map((i) => i.fitness),
+  );
+  const recorded: EngineState = {
+    ...state,
+    population: evaluated,
+    hallOfFame,
+    best,
+    logbook: [...state.logbook, entry],
+    evaluations: state.evaluations + next,
+  };
+  if (isComplete(recorded)) return recorded;
+
+  const rng = new Random(state.rng);
+  const scored = evaluated.map((ind) => ({ ...ind, score: score(ind.fitness) }));
+  const parents = select(config, scored, config.population - hallOfFame.length, rng).map(
+    (p): Individual => ({ genome: p.genome, fitness: p.fitness }),
+  );
+  const offspring = varAnd(config, state.genome, parents, rng);
+  return {
+    ...recorded,
+    generation: state.generation + 1,
+    rng: rng.state(),
+    population: [...offspring, ...hallOfFame],
+  };
+}

@@ -1,0 +1,82 @@
+import { GalapagosError } from '../errors.js';
+import type { Genome } from '../genome.js';
+import { defaultRegistry, type ProblemRegistry } from '../problems/registry.js';
+import { ask, init, isComplete, tell } from './algorithm.js';
+import type { EngineState, Evaluated, LogbookEntry } from './state.js';
+
+/** What an evaluator learns about the genomes it is given. */
+export interface EvaluationContext {
+  readonly problem: string;
+  readonly params: Record<string, unknown>;
+  readonly generation: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** Computes the fitness of each genome, same order. The only effect a run has. */
+export type Evaluate = (
+  genomes: Genome[],
+  context: EvaluationContext,
+) => Promise<readonly number[]> | readonly number[];
+
+export interface EvolveOptions {
+  readonly evaluate: Evaluate;
+  /** Called after each generation is recorded, with its logbook line and the new state. */
+  readonly onGeneration?: (entry: LogbookEntry, state: EngineState) => void | Promise<void>;
+  readonly signal?: AbortSignal;
+  /** Continue this state (a parsed checkpoint) instead of starting from `config`. */
+  readonly resume?: EngineState;
+  readonly registry?: ProblemRegistry;
+}
+
+/** The outcome of a finished run. */
+export interface EvolveResult {
+  readonly state: EngineState;
+  readonly logbook: readonly LogbookEntry[];
+  readonly best: Evaluated;
+  readonly hallOfFame: readonly Evaluated[];
+  readonly evaluations: number;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted)
+    throw new GalapagosError('GALAPAGOS_ERR_ABORTED', 'the run was cancelled', {
+      cause: signal.reason,
+    });
+}
+
+/**
+ * Runs a GA to completion: `ask`, `evaluate`, `tell`, once per generation. The result is a
+ * pure function of the configuration (seed included), whatever the evaluator does in between.
+ */
+export async function evolve(config: unknown, options: EvolveOptions): Promise<EvolveResult> {
+  const { evaluate, onGeneration, signal, registry = defaultRegistry } = options;
+  let state = options.resume ?? init(config, registry);
+  while (!isComplete(state)) {
+    throwIfAborted(signal);
+    const { genomes, generation } = ask(state);
+    const fitness = await evaluate(genomes, {
+      problem: state.config.problem,
+      params: state.config.params,
+      generation,
+      signal,
+    });
+    throwIfAborted(signal);
+    state = tell(state, fitness);
+    await onGeneration?.(state.logbook[state.logbook.length - 1]!, state);
+  }
+  return {
+    state,
+    logbook: state.logbook,
+    best: state.best!,
+    hallOfFame: state.hallOfFame,
+    evaluations: state.evaluations,
+  };
+}
+
+/** An in-process evaluator for a registry problem: fitness on the calling thread. */
+export function localEvaluate(registry: ProblemRegistry = defaultRegistry): Evaluate {
+  return (genomes, { problem, params }) => {
+    const { instance } = registry.resolve(problem, params);
+    return genomes.map((g) => instance.fitness(g));
+  };
+}

@@ -1,0 +1,58 @@
+import type { Genome, GenomeSpec } from '../genome.js';
+import type { Objective } from '../problems/types.js';
+import type { RandomState } from '../random.js';
+import type { EngineConfig } from './config.js';
+
+/** One member of the population; `fitness` is `null` until evaluated (DEAP: invalid). */
+export interface Individual {
+  readonly genome: Genome;
+  readonly fitness: number | null;
+}
+
+/** An evaluated individual. */
+export interface Evaluated {
+  readonly genome: Genome;
+  readonly fitness: number;
+}
+
+/** One generation's line of the logbook, as DEAP prints it. */
+export interface LogbookEntry {
+  readonly gen: number;
+  /** Individuals evaluated in this generation. */
+  readonly nevals: number;
+  readonly max: number;
+  readonly avg: number;
+  readonly min: number;
+  /** Population standard deviation (ddof 0, like numpy). */
+  readonly std: number;
+}
+
+/**
+ * The whole of a run, as plain JSON: `JSON.stringify(state)` is a checkpoint and
+ * `JSON.parse(checkpoint)` resumes it.
+ */
+export interface EngineState {
+  readonly format: 'galapagos/state';
+  readonly version: 1;
+  readonly config: EngineConfig;
+  readonly genome: GenomeSpec;
+  readonly objective: Objective;
+  /** The generation the population belongs to (0 = the random initial population). */
+  readonly generation: number;
+  readonly rng: RandomState;
+  readonly population: readonly Individual[];
+  /** The best distinct individuals seen so far, best first. */
+  readonly hallOfFame: readonly Evaluated[];
+  /** The best individual seen so far (kept even without a hall of fame). */
+  readonly best: Evaluated | null;
+  readonly logbook: readonly LogbookEntry[];
+  /** Evaluations requested so far, over all generations. */
+  readonly evaluations: number;
+}
+
+/** What {@link ask} returns: the genomes whose fitness is unknown, in population order. */
+export interface AskResult {
+  readonly state: EngineState;
+  readonly generation: number;
+  readonly genomes: Genome[];
+}

@@ -1,0 +1,130 @@
+/**
+ * `@galapagos/core`: a pure, seeded, reproducible genetic-algorithm engine (ask/tell over a
+ * JSON state), its fitness problems and the wire schemas. No I/O, no clock, no Math.random.
+ */
+export {
+  ask,
+  assertState,
+  init,
+  isComplete,
+  tell,
+} from './engine/algorithm.js';
+export {
+  type ConfigIssue,
+  type CrossoverConfig,
+  CrossoverSchema,
+  type EngineConfig,
+  type EngineConfigInput,
+  EngineConfigSchema,
+  type MutationConfig,
+  MutationSchema,
+  resolveConfig,
+  type SelectionConfig,
+  SelectionSchema,
+} from './engine/config.js';
+export {
+  type Evaluate,
+  type EvaluationContext,
+  type EvolveOptions,
+  type EvolveResult,
+  evolve,
+  localEvaluate,
+} from './engine/evolve.js';
+export type {
+  AskResult,
+  EngineState,
+  Evaluated,
+  Individual,
+  LogbookEntry,
+} from './engine/state.js';
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  GalapagosError,
+  isErrorCode,
+  isGalapagosError,
+} from './errors.js';
+export {
+  assertGenomes,
+  type BinaryGenome,
+  type BinarySpec,
+  cloneGenome,
+  GENOME_KINDS,
+  type Genome,
+  type GenomeSpec,
+  genomeKey,
+  genomeProblem,
+  type PermutationGenome,
+  type PermutationSpec,
+  type RealGenome,
+  type RealSpec,
+  randomGenome,
+} from './genome.js';
+export {
+  cxBlend,
+  cxOnePoint,
+  cxOrdered,
+  cxPartiallyMatched,
+  cxSimulatedBinaryBounded,
+  cxTwoPoint,
+  cxUniform,
+  type Sequence,
+} from './operators/crossover.js';
+export {
+  mutFlipBit,
+  mutGaussian,
+  mutPolynomialBounded,
+  mutShuffleIndexes,
+} from './operators/mutation.js';
+export {
+  type Scored,
+  selBest,
+  selRandom,
+  selRoulette,
+  selTournament,
+} from './operators/selection.js';
+export { knapsack } from './problems/knapsack.js';
+export { nqueens } from './problems/nqueens.js';
+export { onemax } from './problems/onemax.js';
+export { rastrigin } from './problems/rastrigin.js';
+export {
+  builtinProblems,
+  createRegistry,
+  defaultRegistry,
+  type ProblemRegistry,
+  type ProblemSummary,
+  type ResolvedProblem,
+} from './problems/registry.js';
+export { sphere } from './problems/sphere.js';
+export { tsp } from './problems/tsp.js';
+export {
+  defineProblem,
+  type Objective,
+  type ProblemDefinition,
+  type ProblemInstance,
+} from './problems/types.js';
+export {
+  forEachChosen,
+  isRandomState,
+  Random,
+  type RandomState,
+  seedState,
+} from './random.js';
+export {
+  COST_MODES,
+  type Cost,
+  type CostMode,
+  CostSchema,
+  type ErrorReply,
+  ErrorReplySchema,
+  type EvaluateRequest,
+  EvaluateRequestSchema,
+  type EvaluateResponse,
+  EvaluateResponseSchema,
+  type Health,
+  HealthSchema,
+  type ProblemList,
+  ProblemListSchema,
+  ProblemSummarySchema,
+  WireGenomeSchema,
+} from './wire.js';

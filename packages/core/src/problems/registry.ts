@@ -1,0 +1,134 @@
+import Value from 'typebox/value';
+import { GalapagosError } from '../errors.js';
+import type { GenomeSpec } from '../genome.js';
+import { knapsack } from './knapsack.js';
+import { nqueens } from './nqueens.js';
+import { onemax } from './onemax.js';
+import { rastrigin } from './rastrigin.js';
+import { sphere } from './sphere.js';
+import { tsp } from './tsp.js';
+import type { Objective, ProblemDefinition, ProblemInstance } from './types.js';
+
+/** A problem definition with validated, defaulted parameters and the instance they give. */
+export interface ResolvedProblem {
+  readonly definition: ProblemDefinition;
+  readonly params: Record<string, unknown>;
+  readonly instance: ProblemInstance;
+}
+
+/** What a registry says about one problem (the `GET /v1/problems` entries). */
+export interface ProblemSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly objective: Objective;
+  /** The genome spec for the default parameters. */
+  readonly genome: GenomeSpec;
+  /** The optimum for the default parameters, where known. */
+  readonly optimum?: number;
+  /** JSON Schema of the parameters, with defaults. */
+  readonly params: unknown;
+}
+
+/** An immutable set of problems keyed by id. */
+export interface ProblemRegistry {
+  has(id: string): boolean;
+  /** @throws GalapagosError `GALAPAGOS_ERR_UNKNOWN_PROBLEM` */
+  get(id: string): ProblemDefinition;
+  ids(): string[];
+  summaries(): ProblemSummary[];
+  /**
+   * Validates `params` against the problem's schema, fills defaults and instantiates.
+   * Instances are memoised per parameter set, so resolving the same problem per request is cheap.
+   * @throws GalapagosError `GALAPAGOS_ERR_UNKNOWN_PROBLEM`, `GALAPAGOS_ERR_INVALID_PARAMS`
+   */
+  resolve(id: string, params?: unknown): ResolvedProblem;
+}
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const MEMO_LIMIT = 64;
+
+/** Builds a registry from definitions; ids must be unique and well-formed. */
+export function createRegistry(definitions: readonly ProblemDefinition[]): ProblemRegistry {
+  const byId = new Map<string, ProblemDefinition>();
+  for (const definition of definitions) {
+    if (!ID_PATTERN.test(definition.id)) throw new Error(`invalid problem id "${definition.id}"`);
+    if (byId.has(definition.id)) throw new Error(`duplicate problem id "${definition.id}"`);
+    byId.set(definition.id, definition);
+  }
+  const memo = new Map<string, ResolvedProblem>();
+
+  const get = (id: string): ProblemDefinition => {
+    const definition = byId.get(id);
+    if (!definition)
+      throw new GalapagosError(
+        'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
+        `unknown problem "${id}"; known problems: ${[...byId.keys()].join(', ')}`,
+      );
+    return definition;
+  };
+
+  const resolve = (id: string, params: unknown = {}): ResolvedProblem => {
+    const definition = get(id);
+    if (params === null || typeof params !== 'object' || Array.isArray(params))
+      throw new GalapagosError(
+        'GALAPAGOS_ERR_INVALID_PARAMS',
+        `params of "${id}" must be an object`,
+      );
+    const key = `${id}\u0000${JSON.stringify(params)}`;
+    const cached = memo.get(key);
+    if (cached) return cached;
+    const filled = Value.Default(definition.params, Value.Clone(params));
+    if (!Value.Check(definition.params, filled)) {
+      const reasons = Value.Errors(definition.params, filled).map(
+        (e) => `${e.instancePath || '/'} ${e.message}`,
+      );
+      throw new GalapagosError(
+        'GALAPAGOS_ERR_INVALID_PARAMS',
+        `invalid params for "${id}": ${reasons.join('; ')}`,
+        { details: reasons },
+      );
+    }
+    const resolved: ResolvedProblem = {
+      definition,
+      params: filled as Record<string, unknown>,
+      instance: definition.instantiate(filled as never),
+    };
+    if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
+    memo.set(key, resolved);
+    return resolved;
+  };
+
+  return {
+    has: (id) => byId.has(id),
+    get,
+    ids: () => [...byId.keys()],
+    resolve,
+    summaries: () =>
+      [...byId.values()].map((definition) => {
+        const { instance } = resolve(definition.id);
+        return {
+          id: definition.id,
+          title: definition.title,
+          description: definition.description,
+          objective: instance.objective,
+          genome: instance.genome,
+          ...(instance.optimum === undefined ? {} : { optimum: instance.optimum }),
+          params: definition.params,
+        };
+      }),
+  };
+}
+
+/** The problems shipped with Galápagos. */
+export const builtinProblems: readonly ProblemDefinition[] = [
+  onemax,
+  knapsack,
+  sphere,
+  rastrigin,
+  tsp,
+  nqueens,
+] as readonly ProblemDefinition[];
+
+/** A registry of {@link builtinProblems}. */
+export const defaultRegistry: ProblemRegistry = createRegistry(builtinProblems);

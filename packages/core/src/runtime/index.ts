@@ -1,0 +1,20 @@
+/**
+ * `@galapagos/core/runtime`: the Node-only side of core, the simulated evaluation cost and the
+ * worker-thread evaluation pool shared by the server and the client's embedded evaluator.
+ */
+export {
+  assertCost,
+  busyWait,
+  type CpuCalibration,
+  calibrateCpu,
+  cpuWork,
+  payCost,
+} from './cost.js';
+export {
+  createEvaluationPool,
+  type EvaluationPool,
+  type EvaluationPoolOptions,
+  type EvaluationRequest,
+  type PoolStats,
+} from './pool.js';
+export { loadRegistry, type ProblemModule } from './problem-modules.js';

@@ -1,0 +1,142 @@
+// The pool runs compiled worker threads, so these tests load the build (turbo builds first).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRegistry } from '../../dist/index.js';
+import {
+  calibrateCpu,
+  createEvaluationPool,
+  type EvaluationPool,
+} from '../../dist/runtime/index.js';
+
+const faulty = new URL('../../test-fixtures/faulty-problems.mjs', import.meta.url);
+const bits = (n: number, count: number) =>
+  Array.from({ length: count }, (_, i) => (i % 2 ** n).toString(2).padStart(n, '0'));
+
+describe('evaluation pool', () => {
+  let pool: EvaluationPool;
+  beforeAll(async () => {
+    pool = await createEvaluationPool({ threads: 4, maxQueue: 8, problemModules: [faulty] });
+  });
+  afterAll(() => pool.close());
+
+  it('returns the same fitness as in-process evaluation, in genome order', async () => {
+    const genomes = bits(10, 1000);
+    const expected = genomes.map((g) =>
+      defaultRegistry.resolve('onemax', { length: 10 }).instance.fitness(g),
+    );
+    expect(await pool.evaluate({ problem: 'onemax', params: { length: 10 }, genomes })).toEqual(
+      expected,
+    );
+    const tour = Array.from({ length: 52 }, (_, i) => i);
+    expect(await pool.evaluate({ problem: 'tsp', genomes: [tour] })).toEqual([
+      defaultRegistry.resolve('tsp').instance.fitness(tour),
+    ]);
+  });
+
+  it('refuses bad input before it reaches a thread', async () => {
+    await expect(
+      pool.evaluate({ problem: 'onemax', params: { length: 4 }, genomes: ['0101', '01'] }),
+    ).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_INVALID_GENOME' });
+    await expect(pool.evaluate({ problem: 'nope', genomes: ['0'] })).rejects.toMatchObject({
+      code: 'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
+    });
+    await expect(
+      pool.evaluate({
+        problem: 'onemax',
+        params: { length: 1 },
+        genomes: ['0'],
+        cost: { ms: 1, mode: 'nap' as never },
+      }),
+    ).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_INVALID_COST' });
+  });
+
+  it('spreads a costly batch over the threads, one genome per thread at a time', async () => {
+    for (const mode of ['sleep', 'busy'] as const) {
+      const started = performance.now();
+      await pool.evaluate({
+        problem: 'onemax',
+        params: { length: 4 },
+        cost: { ms: 60, mode },
+        genomes: bits(4, 8),
+      });
+      const elapsed = performance.now() - started;
+      // 8 genomes on 4 threads: two rounds of 60 ms, never one (that would overlap costs).
+      expect(elapsed).toBeGreaterThanOrEqual(115);
+      if (mode === 'sleep') expect(elapsed).toBeLessThan(8 * 60);
+    }
+  });
+
+  it('turns a throwing fitness into a coded failure and keeps serving', async () => {
+    await expect(
+      pool.evaluate({ problem: 'test-throws', genomes: ['0001', '1111'] }),
+    ).rejects.toMatchObject({
+      code: 'GALAPAGOS_ERR_EVALUATION_FAILED',
+      message: expect.stringMatching(/fitness exploded/),
+    });
+    expect(await pool.evaluate({ problem: 'test-throws', genomes: ['0011'] })).toEqual([2]);
+  });
+
+  it('survives a worker thread that dies mid-batch and replaces it', async () => {
+    await expect(
+      pool.evaluate({ problem: 'test-exits', genomes: ['1111', '0000', '0001'] }),
+    ).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_EVALUATION_FAILED' });
+    const after = await pool.evaluate({ problem: 'test-exits', genomes: bits(4, 15) });
+    expect(after).toHaveLength(15);
+    expect(pool.stats().threads).toBe(4);
+  });
+
+  it('refuses a non-finite fitness', async () => {
+    await expect(pool.evaluate({ problem: 'test-nan', genomes: ['0000'] })).rejects.toMatchObject({
+      code: 'GALAPAGOS_ERR_EVALUATION_FAILED',
+    });
+  });
+
+  it('refuses work at once when the queue is full, then recovers', async () => {
+    const slow = () =>
+      pool.evaluate({
+        problem: 'onemax',
+        params: { length: 4 },
+        cost: { ms: 150, mode: 'sleep' },
+        genomes: bits(4, 4),
+      });
+    const running = [slow(), slow(), slow()]; // 4 running + 8 queued: the queue is full
+    await new Promise((r) => setTimeout(r, 20));
+    expect(pool.stats()).toMatchObject({ busy: 4, queued: 8 });
+    await expect(slow()).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_OVERLOADED' });
+    await Promise.all(running);
+    expect(await slow()).toHaveLength(4);
+  });
+
+  it('abandons work when aborted', async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = pool.evaluate(
+      {
+        problem: 'onemax',
+        params: { length: 4 },
+        cost: { ms: 5000, mode: 'busy' },
+        genomes: bits(4, 4),
+      },
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 50);
+    await expect(running).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_ABORTED' });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(
+      await pool.evaluate({ problem: 'onemax', params: { length: 4 }, genomes: ['1111'] }),
+    ).toEqual([4]);
+  });
+
+  it('refuses work once closed', async () => {
+    const other = await createEvaluationPool({ threads: 1, calibration: 1 });
+    await other.close();
+    await expect(
+      other.evaluate({ problem: 'onemax', params: { length: 1 }, genomes: ['1'] }),
+    ).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_POOL_CLOSED' });
+  });
+});
+
+describe('cpu cost calibration', () => {
+  it('measures a positive rate of work per millisecond', () => {
+    expect(calibrateCpu(5, 2)).toBeGreaterThan(100);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Worker-thread entry of the evaluation pool: evaluates one chunk of genomes, one genome at
+ * a time, paying each genome's cost before computing its fitness.
+ */
+import { workerData } from 'node:worker_threads';
+import type { Genome } from '../genome.js';
+import type { ProblemRegistry } from '../problems/registry.js';
+import type { Cost } from '../wire.js';
+import { type CpuCalibration, payCost } from './cost.js';
+import { loadRegistry } from './problem-modules.js';
+
+/** What the pool sends each worker for one chunk. Inputs are validated before they get here. */
+export interface WorkerTask {
+  readonly problem: string;
+  readonly params: Record<string, unknown>;
+  readonly cost: Cost | undefined;
+  readonly genomes: readonly Genome[];
+}
+
+export interface WorkerData {
+  readonly calibration: CpuCalibration;
+  readonly problemModules: readonly string[];
+}
+
+const data = workerData as WorkerData;
+let registry: Promise<ProblemRegistry> | undefined;
+
+/**
+ * Evaluates one chunk. A `null` task only loads the problems: the pool sends one to each
+ * thread at start-up. (One entry point on purpose: piscina loading a second named export
+ * of this module while the first load is still running crashes Node 20's ESM loader.)
+ */
+export default async function evaluateChunk(task: WorkerTask | null): Promise<number[]> {
+  registry ??= loadRegistry(data.problemModules);
+  if (task === null) {
+    await registry;
+    return [];
+  }
+  const { instance } = (await registry).resolve(task.problem, task.params);
+  const fitness = new Array<number>(task.genomes.length);
+  for (let i = 0; i < task.genomes.length; i++) {
+    if (task.cost) await payCost(task.cost, data.calibration);
+    fitness[i] = instance.fitness(task.genomes[i]!);
+  }
+  return fitness;
+}

@@ -1,0 +1,101 @@
+/**
+ * Wire protocol v1: JSON Schemas of every request and response body, shared by the server
+ * (validation, OpenAPI) and the client (types, reply checks).
+ */
+import Type, { type Static } from 'typebox';
+
+/** Simulated cost modes: see `@galapagos/core/runtime`. */
+export const COST_MODES = ['busy', 'cpu', 'sleep'] as const;
+export type CostMode = (typeof COST_MODES)[number];
+
+/** Simulated evaluation cost, per genome. */
+export const CostSchema = Type.Object(
+  {
+    ms: Type.Number({
+      minimum: 0,
+      maximum: 86_400_000,
+      description: 'Milliseconds per genome (servers cap this).',
+    }),
+    mode: Type.Union([Type.Literal('busy'), Type.Literal('cpu'), Type.Literal('sleep')], {
+      default: 'busy',
+      description:
+        'busy: spin on the clock (the reference busy_wait); cpu: fixed CPU work calibrated to ms; sleep: wait without CPU.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type Cost = Static<typeof CostSchema>;
+
+/** A genome in wire form: a `0/1` string (binary) or an array of numbers (real, permutation). */
+export const WireGenomeSchema = Type.Union([
+  Type.String({ maxLength: 1_000_000 }),
+  Type.Array(Type.Number(), { maxItems: 1_000_000 }),
+]);
+
+/** `POST /v1/evaluate` request body (and the direct-invoke event). */
+export const EvaluateRequestSchema = Type.Object(
+  {
+    problem: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' }),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    cost: Type.Optional(CostSchema),
+    genomes: Type.Array(WireGenomeSchema, { minItems: 1, maxItems: 100_000 }),
+  },
+  { additionalProperties: false },
+);
+export type EvaluateRequest = Static<typeof EvaluateRequestSchema>;
+
+/** `POST /v1/evaluate` reply: `fitness[i]` belongs to `genomes[i]`. */
+export const EvaluateResponseSchema = Type.Object(
+  {
+    fitness: Type.Array(Type.Number()),
+    problem: Type.String(),
+    count: Type.Integer({ minimum: 0 }),
+    elapsedMs: Type.Number({ minimum: 0, description: 'Server-side evaluation time.' }),
+  },
+  { additionalProperties: false },
+);
+export type EvaluateResponse = Static<typeof EvaluateResponseSchema>;
+
+const GenomeSpecSchema = Type.Union([
+  Type.Object({ kind: Type.Literal('binary'), length: Type.Integer() }),
+  Type.Object({
+    kind: Type.Literal('real'),
+    length: Type.Integer(),
+    low: Type.Number(),
+    high: Type.Number(),
+  }),
+  Type.Object({ kind: Type.Literal('permutation'), length: Type.Integer() }),
+]);
+
+/** One entry of `GET /v1/problems`. */
+export const ProblemSummarySchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  objective: Type.Union([Type.Literal('max'), Type.Literal('min')]),
+  genome: GenomeSpecSchema,
+  optimum: Type.Optional(Type.Number()),
+  params: Type.Unknown({ description: 'JSON Schema of the parameters, with defaults.' }),
+});
+
+/** `GET /v1/problems` reply. */
+export const ProblemListSchema = Type.Object({ problems: Type.Array(ProblemSummarySchema) });
+export type ProblemList = Static<typeof ProblemListSchema>;
+
+/** `GET /health` reply. */
+export const HealthSchema = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  workers: Type.Integer({ minimum: 0 }),
+  uptime: Type.Number({ minimum: 0, description: 'Seconds since start.' }),
+});
+export type Health = Static<typeof HealthSchema>;
+
+/** Every error reply. `code` is a stable `GALAPAGOS_ERR_*`. */
+export const ErrorReplySchema = Type.Object({
+  statusCode: Type.Integer({ minimum: 400, maximum: 599 }),
+  code: Type.String({ pattern: '^GALAPAGOS_ERR_[A-Z_]+$' }),
+  error: Type.String(),
+  message: Type.String(),
+});
+export type ErrorReply = Static<typeof ErrorReplySchema>;
