@@ -1,0 +1,61 @@
+import type { EvaluateRequest, EvaluateResponse } from '@galapagos/core';
+import { isGalapagosError } from '@galapagos/core';
+import type { EvaluationPool } from '@galapagos/core/runtime';
+import { ServerError } from './errors.js';
+import type { Metrics } from './metrics.js';
+import type { ServerOptions } from './options.js';
+
+/**
+ * Evaluates one request on the pool under the server's limits: genome count, cost caps and
+ * the deadline. The one code path behind `POST /v1/evaluate`, `GET /one_max_fitness/:bits`
+ * and direct invokes.
+ * @param cancelled aborts when the caller has gone away; the work is then abandoned.
+ */
+export async function evaluateRequest(
+  pool: EvaluationPool,
+  options: ServerOptions,
+  metrics: Metrics,
+  request: EvaluateRequest,
+  cancelled?: AbortSignal,
+): Promise<EvaluateResponse> {
+  const { genomes, cost } = request;
+  if (genomes.length > options.maxGenomes)
+    throw new ServerError(
+      'GALAPAGOS_ERR_TOO_MANY_GENOMES',
+      `${genomes.length} genomes in one request; the limit is ${options.maxGenomes}`,
+    );
+  if (cost && cost.ms > options.maxCostMs)
+    throw new ServerError(
+      'GALAPAGOS_ERR_COST_TOO_HIGH',
+      `cost.ms ${cost.ms} exceeds this server's cap of ${options.maxCostMs} ms per genome`,
+    );
+  if (cost && cost.ms * genomes.length > options.maxCostTotalMs)
+    throw new ServerError(
+      'GALAPAGOS_ERR_COST_TOO_HIGH',
+      `cost.ms × genomes = ${cost.ms * genomes.length} ms exceeds this server's cap of ${options.maxCostTotalMs} ms per request`,
+    );
+
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new ServerError('GALAPAGOS_ERR_TIMEOUT', 'deadline')),
+    options.timeoutMs,
+  );
+  const signal = cancelled ? AbortSignal.any([deadline.signal, cancelled]) : deadline.signal;
+  const started = performance.now();
+  try {
+    const fitness = await pool.evaluate(request, { signal });
+    const elapsedMs = performance.now() - started;
+    metrics.evaluations.inc({ problem: request.problem }, fitness.length);
+    metrics.latency.observe({ problem: request.problem }, elapsedMs / 1000);
+    return { fitness, problem: request.problem, count: fitness.length, elapsedMs };
+  } catch (error) {
+    if (deadline.signal.aborted && isGalapagosError(error, 'GALAPAGOS_ERR_ABORTED'))
+      throw new ServerError(
+        'GALAPAGOS_ERR_TIMEOUT',
+        `evaluation exceeded the ${options.timeoutMs} ms deadline and was abandoned`,
+      );
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

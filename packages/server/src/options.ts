@@ -1,0 +1,109 @@
+import { availableParallelism } from 'node:os';
+import type { Cost } from '@galapagos/core';
+import type { EvaluationPool, ProblemModule } from '@galapagos/core/runtime';
+
+/** Everything {@link buildApp} can be told. Each has a `GALAPAGOS_*` variable ({@link optionsFromEnv}). */
+export interface ServerOptions {
+  /** Worker threads evaluating fitness. Default: available parallelism. */
+  readonly workers: number;
+  /** Chunks that may wait for a thread; beyond it requests get 503. */
+  readonly maxQueue: number;
+  /** Largest simulated cost per genome a request may ask for, in ms. */
+  readonly maxCostMs: number;
+  /** Largest simulated cost per request (ms × genomes), in ms. */
+  readonly maxCostTotalMs: number;
+  /** Cost applied by `GET /one_max_fitness/:bits` (the reference design's busy_wait). */
+  readonly defaultCost: Cost;
+  /** Evaluation deadline per request, in ms; past it: 504 and the work is abandoned. */
+  readonly timeoutMs: number;
+  /** Largest request body, in bytes; past it: 413. */
+  readonly bodyLimit: number;
+  /** Largest number of genomes in one request. */
+  readonly maxGenomes: number;
+  /** Accepted API keys; empty: no authentication. */
+  readonly apiKeys: readonly string[];
+  /** pino level, or false for no logging. */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | false;
+  /** Extra problems for tests and plug-ins: modules exporting `problems`. */
+  readonly problemModules: readonly ProblemModule[];
+  /** Use this pool instead of starting one (it is then not closed with the app). */
+  readonly pool?: EvaluationPool;
+}
+
+export function defaultOptions(): ServerOptions {
+  const workers = availableParallelism();
+  return {
+    workers,
+    maxQueue: Math.max(64, workers * 16),
+    maxCostMs: 10_000,
+    maxCostTotalMs: 600_000,
+    defaultCost: { ms: 0, mode: 'busy' },
+    timeoutMs: 60_000,
+    bodyLimit: 16 * 1024 * 1024,
+    maxGenomes: 100_000,
+    apiKeys: [],
+    logLevel: 'info',
+    problemModules: [],
+  };
+}
+
+/** The listen address and shutdown grace of `main.ts`. */
+export interface ListenOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly shutdownGraceMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Server options from environment variables; unset variables keep their defaults. Only the
+ * entry files call it, with `process.env`.
+ * @throws Error naming the variable and the reason, for malformed values.
+ */
+export function optionsFromEnv(env: Env): ServerOptions {
+  const d = defaultOptions();
+  const level = env.GALAPAGOS_LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new Error(`GALAPAGOS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  const mode = env.GALAPAGOS_DEFAULT_COST_MODE ?? d.defaultCost.mode;
+  if (mode !== 'busy' && mode !== 'cpu' && mode !== 'sleep')
+    throw new Error(`GALAPAGOS_DEFAULT_COST_MODE must be busy, cpu or sleep, got "${mode}"`);
+  const workers = integer(env, 'GALAPAGOS_WORKERS', d.workers, 1);
+  return {
+    workers,
+    maxQueue: integer(env, 'GALAPAGOS_MAX_QUEUE', Math.max(64, workers * 16), 0),
+    maxCostMs: integer(env, 'GALAPAGOS_MAX_COST_MS', d.maxCostMs, 0),
+    maxCostTotalMs: integer(env, 'GALAPAGOS_MAX_COST_TOTAL_MS', d.maxCostTotalMs, 0),
+    defaultCost: { ms: integer(env, 'GALAPAGOS_DEFAULT_COST_MS', d.defaultCost.ms, 0), mode },
+    timeoutMs: integer(env, 'GALAPAGOS_TIMEOUT_MS', d.timeoutMs, 1),
+    bodyLimit: integer(env, 'GALAPAGOS_BODY_LIMIT', d.bodyLimit, 1024),
+    maxGenomes: integer(env, 'GALAPAGOS_MAX_GENOMES', d.maxGenomes, 1),
+    apiKeys: (env.GALAPAGOS_API_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k.length > 0),
+    logLevel: level === 'silent' ? false : (level as ServerOptions['logLevel']),
+    problemModules: [],
+  };
+}
+
+/** Listen address and grace period from `HOST`, `PORT`, `GALAPAGOS_SHUTDOWN_GRACE_MS`. */
+export function listenFromEnv(env: Env, defaultHost = '127.0.0.1'): ListenOptions {
+  return {
+    host: env.HOST?.trim() || defaultHost,
+    port: integer(env, 'PORT', 3000, 0),
+    shutdownGraceMs: integer(env, 'GALAPAGOS_SHUTDOWN_GRACE_MS', 10_000, 0),
+  };
+}
