@@ -1,7 +1,8 @@
 /** `pnpm bench [suite…]`: runs the named suites, or all of them. */
 import { engineSuite } from './engine.js';
+import { serverSuite } from './server.js';
 
-const suites: Record<string, () => Promise<void>> = { engine: engineSuite };
+const suites: Record<string, () => Promise<void>> = { engine: engineSuite, server: serverSuite };
 
 const asked = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = asked.filter((name) => !(name in suites));
