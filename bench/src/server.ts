@@ -5,10 +5,10 @@
  * - `GET /health` latency p99 while every worker thread runs `cpu` cost.
  */
 import { availableParallelism } from 'node:os';
+import { startServer } from '@galapagos/client';
 import { Random } from '@galapagos/core';
 import autocannon from 'autocannon';
 import { median, writeResult } from './report.js';
-import { startServer } from './server-process.js';
 
 const RUNS = 3;
 const DURATION_S = 4;
@@ -35,10 +35,7 @@ async function cannon(options: autocannon.Options) {
 
 export async function serverSuite(): Promise<void> {
   const workers = availableParallelism();
-  const server = await startServer({
-    GALAPAGOS_WORKERS: String(workers),
-    GALAPAGOS_LOG_LEVEL: 'warn',
-  });
+  const server = await startServer({ workers });
   const rng = Random.fromSeed(1);
   const figures: Record<string, unknown> = {};
   try {

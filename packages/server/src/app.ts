@@ -12,9 +12,10 @@ import {
   ServerError,
   STATUS_BY_CODE,
 } from './errors.js';
+import { evaluateRequest } from './evaluation.js';
 import { createMetrics } from './metrics.js';
 import { defaultOptions, type ServerOptions } from './options.js';
-import { registerRoutes } from './routes.js';
+import { type RouteContext, registerRoutes } from './routes.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -86,7 +87,20 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
   app.addHook('preClose', async () => {
     closing = true;
   });
+  // Evaluations in flight finish before the pool closes, however the app is closed
+  // (a listening server waits for its requests; inject and serverless callers do not).
+  const inFlight = new Set<Promise<unknown>>();
+  const evaluate: RouteContext['evaluate'] = (request, cancelled) => {
+    const running = evaluateRequest(getPool(), options, metrics, request, cancelled);
+    inFlight.add(running);
+    void running.then(
+      () => inFlight.delete(running),
+      () => inFlight.delete(running),
+    );
+    return running;
+  };
   app.addHook('onClose', async () => {
+    await Promise.allSettled([...inFlight]);
     if (pool && pool !== options.pool) await pool.close();
   });
 
@@ -162,6 +176,7 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
       metrics,
       version,
       getPool,
+      evaluate,
       uptime: () => (performance.now() - startedAt) / 1000,
     }),
   );

@@ -2,13 +2,13 @@ import {
   ErrorReplySchema,
   type EvaluateRequest,
   EvaluateRequestSchema,
+  type EvaluateResponse,
   EvaluateResponseSchema,
   HealthSchema,
   ProblemListSchema,
 } from '@galapagos/core';
 import type { EvaluationPool } from '@galapagos/core/runtime';
 import type { FastifyInstance } from 'fastify';
-import { evaluateRequest } from './evaluation.js';
 import type { Metrics } from './metrics.js';
 import type { ServerOptions } from './options.js';
 
@@ -17,6 +17,11 @@ export interface RouteContext {
   readonly metrics: Metrics;
   readonly version: string;
   readonly getPool: () => EvaluationPool;
+  /** Evaluates under the server's limits; tracked so shutdown can wait for it. */
+  readonly evaluate: (
+    request: EvaluateRequest,
+    cancelled?: AbortSignal,
+  ) => Promise<EvaluateResponse>;
   readonly uptime: () => number;
 }
 
@@ -87,13 +92,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: RouteContext): P
       },
     },
     async (request, reply) =>
-      evaluateRequest(
-        ctx.getPool(),
-        options,
-        metrics,
-        request.body as EvaluateRequest,
-        whenClientLeaves(reply.raw),
-      ),
+      ctx.evaluate(request.body as EvaluateRequest, whenClientLeaves(reply.raw)),
   );
 
   app.get(
@@ -112,10 +111,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: RouteContext): P
     },
     async (request, reply) => {
       const { bits } = request.params as { bits: string };
-      const { fitness } = await evaluateRequest(
-        ctx.getPool(),
-        options,
-        metrics,
+      const { fitness } = await ctx.evaluate(
         {
           problem: 'onemax',
           params: { length: bits.length },

@@ -1,0 +1,337 @@
+#!/usr/bin/env node
+/**
+ * `galapagos`: run an evolution against a configured target, check targets, start a server.
+ * Exit codes: 0 success, 1 the run failed (coded reason on stderr), 2 bad usage or config.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { defaultRegistry, isGalapagosError, resolveConfig } from '@galapagos/core';
+import cliProgress from 'cli-progress';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readCheckpoint } from './checkpoint.js';
+import { ConfigError, readConfigFile } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { selectTarget, validateConfig } from './config/validate.js';
+import { EvaluationError } from './errors.js';
+import { createHttpEvaluator } from './evaluators/http.js';
+import { logbookHeader, logbookLine, summary } from './output.js';
+import { engineConfig, runEvolution } from './run.js';
+import { serverEntry } from './spawn.js';
+import { openTarget } from './targets.js';
+
+const DEFAULT_CONFIG = 'galapagos.config.json';
+const USAGE = 2;
+const FAILED = 1;
+
+const integer = (min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new InvalidArgumentError(`must be an integer >= ${min}`);
+  return n;
+};
+const nonNegative = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
+  return n;
+};
+const batchSize = (value: string) => (value === 'auto' ? 'auto' : integer(1)(value));
+
+class UsageError extends Error {}
+
+/** The config file (or the built-in default: one embedded target) with the flags applied. */
+async function configFor(options: Record<string, unknown>): Promise<Config> {
+  const file = (options.config as string | undefined) ?? DEFAULT_CONFIG;
+  const raw: Record<string, unknown> =
+    options.config !== undefined || existsSync(file)
+      ? ((await readConfigFile(file)) as Record<string, unknown>)
+      : { targets: { embedded: { type: 'embedded' } }, defaultTarget: 'embedded' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(file, [{ path: '/', message: 'must be a JSON object' }]);
+  const run = { ...(raw.run as object) } as Record<string, unknown>;
+  const dispatch = { ...(raw.dispatch as object) } as Record<string, unknown>;
+  const set = (target: Record<string, unknown>, key: string, value: unknown) => {
+    if (value !== undefined) target[key] = value;
+  };
+  set(run, 'problem', options.problem);
+  set(run, 'population', options.population);
+  set(run, 'generations', options.generations);
+  set(run, 'seed', options.seed);
+  if (options.costMs !== undefined || options.costMode !== undefined) {
+    const cost = { ...(run.cost as object) } as Record<string, unknown>;
+    set(cost, 'ms', options.costMs);
+    set(cost, 'mode', options.costMode);
+    cost.ms ??= 0;
+    run.cost = cost;
+  }
+  set(dispatch, 'batchSize', options.batchSize);
+  set(dispatch, 'concurrency', options.concurrency);
+  if (options.cache === false) dispatch.cache = false;
+  const result = validateConfig({ ...raw, run, dispatch });
+  if (!result.ok) throw new ConfigError(file, result.issues);
+  return result.config;
+}
+
+function fail(error: unknown, json: boolean): number {
+  const code =
+    error instanceof EvaluationError || isGalapagosError(error)
+      ? error.code
+      : error instanceof UsageError
+        ? 'GALAPAGOS_ERR_CONFIG'
+        : 'GALAPAGOS_ERR_INTERNAL';
+  const message = error instanceof Error ? error.message : String(error);
+  const usage =
+    error instanceof ConfigError ||
+    error instanceof UsageError ||
+    (error instanceof EvaluationError && error.code === 'GALAPAGOS_ERR_CHECKPOINT') ||
+    (isGalapagosError(error) &&
+      [
+        'GALAPAGOS_ERR_INVALID_CONFIG',
+        'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
+        'GALAPAGOS_ERR_INVALID_PARAMS',
+      ].includes(error.code));
+  if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message } })}\n`);
+  process.stderr.write(`galapagos: ${code}: ${message}\n`);
+  return usage ? USAGE : FAILED;
+}
+
+async function runCommand(options: Record<string, unknown>): Promise<number> {
+  const json = Boolean(options.json);
+  const quiet = Boolean(options.quiet) || json;
+  let config: Config;
+  let targetName: string;
+  try {
+    config = await configFor(options);
+    const picked = selectTarget(config, options.target as string | undefined);
+    if ('path' in picked)
+      throw new ConfigError((options.config as string) ?? DEFAULT_CONFIG, [picked]);
+    targetName = picked.name;
+    resolveConfig(engineConfig(config.run), defaultRegistry);
+  } catch (error) {
+    return fail(error, json);
+  }
+  const resume = options.resume
+    ? await readCheckpoint(options.resume as string).catch((e: unknown) => e)
+    : undefined;
+  if (resume instanceof Error) return fail(resume, json);
+
+  const controller = new AbortController();
+  const interrupt = (signal: NodeJS.Signals) =>
+    controller.abort(
+      new EvaluationError('GALAPAGOS_ERR_ABORTED', `interrupted by ${signal}`, {
+        retryable: false,
+      }),
+    );
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+
+  const showBar = !quiet && process.stderr.isTTY === true;
+  const bar = showBar
+    ? new cliProgress.SingleBar(
+        {
+          format: 'gen {gen} [{bar}] {value}/{total} evaluations | {rate}/s',
+          stream: process.stderr,
+          clearOnComplete: true,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  let barGeneration = -1;
+  let barStarted = 0;
+
+  let open: Awaited<ReturnType<typeof openTarget>> | undefined;
+  try {
+    open = await openTarget(targetName, config.targets[targetName]!, {
+      connections: config.dispatch.concurrency,
+    });
+    if (!quiet) {
+      process.stdout.write(
+        `target ${targetName} (${open.where}), problem ${config.run.problem}, seed ${config.run.seed}\n`,
+      );
+      process.stdout.write(`${logbookHeader()}\n`);
+      if (resume && typeof resume === 'object')
+        for (const e of (resume as { logbook: [] }).logbook)
+          process.stdout.write(`${logbookLine(e)}\n`);
+    }
+    const result = await runEvolution({
+      run: config.run,
+      dispatch: config.dispatch,
+      evaluator: open.evaluator,
+      signal: controller.signal,
+      ...(resume ? { resume: resume as never } : {}),
+      ...(options.checkpoint ? { checkpoint: options.checkpoint as string } : {}),
+      onProgress: (generation, done, total) => {
+        if (!bar) return;
+        if (generation !== barGeneration) {
+          barGeneration = generation;
+          barStarted = performance.now();
+          bar.start(total, done, { gen: generation, rate: '0' });
+        }
+        const seconds = (performance.now() - barStarted) / 1000;
+        bar.update(done, {
+          gen: generation,
+          rate: seconds > 0 ? (done / seconds).toFixed(0) : '0',
+        });
+      },
+      onGeneration: (entry) => {
+        bar?.stop();
+        if (!quiet) process.stdout.write(`${logbookLine(entry)}\n`);
+      },
+    });
+    const rounds =
+      result.logbook.length - (resume ? (resume as { logbook: unknown[] }).logbook.length : 0);
+    if (json) {
+      const { state: _state, ...rest } = result;
+      process.stdout.write(`${JSON.stringify({ ok: true, target: targetName, ...rest })}\n`);
+    } else {
+      for (const line of summary(result, targetName, config.run.cost?.ms, rounds))
+        process.stdout.write(`${line}\n`);
+    }
+    return 0;
+  } catch (error) {
+    bar?.stop();
+    return fail(error, json);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    await open?.close();
+  }
+}
+
+async function targetsCommand(options: Record<string, unknown>): Promise<number> {
+  let config: Config;
+  try {
+    config = await configFor(options);
+  } catch (error) {
+    return fail(error, false);
+  }
+  let unreachable = 0;
+  const rows: string[][] = [['target', 'type', 'where', 'status', 'version', 'workers', 'latency']];
+  for (const [name, target] of Object.entries(config.targets)) {
+    if (target.type === 'embedded') {
+      rows.push([
+        name,
+        'embedded',
+        'in-process',
+        'ok',
+        '-',
+        String(target.workers ?? availableParallelism()),
+        '-',
+      ]);
+      continue;
+    }
+    const urls = target.urls ?? [target.url!];
+    let headers: Record<string, string> = {};
+    try {
+      headers = Object.fromEntries(
+        Object.entries(target.headers ?? {}).flatMap(([h, v]) =>
+          process.env[v.env] ? [[h, (v.prefix ?? '') + process.env[v.env]]] : [],
+        ),
+      );
+    } catch {
+      headers = {};
+    }
+    const evaluator = createHttpEvaluator({ urls, headers, connections: 1 });
+    for (const h of await evaluator.health()) {
+      const status = h.ok
+        ? 'ok'
+        : target.spawn
+          ? 'not running (started on demand)'
+          : `unreachable: ${h.error}`;
+      if (!h.ok && !target.spawn) unreachable++;
+      rows.push([
+        name,
+        'http',
+        h.where,
+        status,
+        h.version ?? '-',
+        h.workers ? String(h.workers) : '-',
+        h.latencyMs ? `${h.latencyMs.toFixed(1)} ms` : '-',
+      ]);
+    }
+    await evaluator.close();
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    process.stdout.write(
+      `${r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  return unreachable > 0 ? FAILED : 0;
+}
+
+function serveCommand(options: Record<string, unknown>): Promise<number> {
+  const child = spawn(process.execPath, [serverEntry()], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      ...(options.port !== undefined ? { PORT: String(options.port) } : {}),
+      ...(options.host !== undefined ? { HOST: String(options.host) } : {}),
+      ...(options.workers !== undefined ? { GALAPAGOS_WORKERS: String(options.workers) } : {}),
+    },
+  });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+function program(): Command {
+  const cli = new Command('galapagos')
+    .description('Run genetic algorithms whose fitness is evaluated on any Galápagos target.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  cli
+    .command('run')
+    .description('evolve, sending every generation to the chosen target')
+    .option(
+      '--config <file>',
+      `config file (default: ./${DEFAULT_CONFIG} if present, else one embedded target)`,
+    )
+    .option('--target <name>', 'configured target (default: defaultTarget)')
+    .option('--problem <id>', 'problem id')
+    .option('--population <n>', 'population size', integer(2))
+    .option('--generations <n>', 'generations after the initial one', integer(0))
+    .option('--seed <n>', 'random seed', integer(Number.MIN_SAFE_INTEGER))
+    .option('--cost-ms <ms>', 'simulated cost per evaluation, ms', nonNegative)
+    .addOption(
+      new Option('--cost-mode <mode>', 'simulated cost mode').choices(['busy', 'cpu', 'sleep']),
+    )
+    .option('--batch-size <n|auto>', 'genomes per request', batchSize)
+    .option('--concurrency <n>', 'requests in flight', integer(1))
+    .option('--no-cache', 'evaluate every genome, even seen ones (noisy problems)')
+    .option('--checkpoint <file>', 'write the run state here after every generation')
+    .option('--resume <file>', 'continue from a checkpoint')
+    .option('--json', 'print exactly one JSON object')
+    .option('--quiet', 'print only the summary')
+    .action(async (options) => {
+      process.exitCode = await runCommand(options);
+    });
+  cli
+    .command('targets')
+    .description('check every configured target: health, version, latency')
+    .option('--config <file>', `config file (default: ./${DEFAULT_CONFIG})`)
+    .action(async (options) => {
+      process.exitCode = await targetsCommand(options);
+    });
+  cli
+    .command('serve')
+    .description('start the local fitness server (galapagos-server)')
+    .option('--port <n>', 'port (default 3000)', integer(0))
+    .option('--host <host>', 'address (default 127.0.0.1)')
+    .option('--workers <n>', 'worker threads', integer(1))
+    .action(async (options) => {
+      process.exitCode = await serveCommand(options);
+    });
+  return cli;
+}
+
+try {
+  await program().parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : USAGE;
+  else process.exitCode = fail(error, false);
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { resolveHeaders } from './load.js';
+import { configJsonSchema, selectTarget, validateConfig } from './validate.js';
+
+const example = JSON.parse(
+  readFileSync(new URL('../../../../galapagos.config.json', import.meta.url), 'utf8'),
+);
+const issuesOf = (config: unknown) => {
+  const result = validateConfig(config);
+  if (result.ok) throw new Error('expected issues');
+  return result.issues;
+};
+
+describe('validateConfig', () => {
+  it('accepts the shipped example with its five targets and fills defaults', () => {
+    const result = validateConfig(example);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(Object.keys(result.config.targets).sort()).toEqual([
+      'azure',
+      'docker',
+      'embedded',
+      'lambda',
+      'local',
+    ]);
+    expect(
+      validateConfig({}).ok &&
+        (validateConfig({}) as { config: { dispatch: unknown } }).config.dispatch,
+    ).toEqual({
+      batchSize: 'auto',
+      concurrency: 32,
+      timeoutMs: 120000,
+      retries: 8,
+      cache: true,
+    });
+  });
+
+  it.each([
+    [
+      'a wrong target type',
+      { targets: { x: { type: 'ftp' } } },
+      '/targets/x/type',
+      /one of embedded, http/,
+    ],
+    ['a missing url', { targets: { x: { type: 'http' } } }, '/targets/x/url', /required/],
+    [
+      'a secret given as a literal',
+      {
+        targets: {
+          x: { type: 'http', url: 'http://a', headers: { authorization: 'Bearer s3cret' } },
+        },
+      },
+      '/targets/x/headers/authorization',
+      /environment variable/,
+    ],
+    ['an unknown setting', { run: { popsize: 3 } }, '/run/popsize', /not a known setting/],
+    ['a bad number', { run: { population: 1 } }, '/run/population', />= 2/],
+    ['a bad batch size', { dispatch: { batchSize: 'big' } }, '/dispatch/batchSize', /./],
+    [
+      'a url that is not http',
+      { targets: { x: { type: 'http', url: 'ftp://a' } } },
+      '/targets/x/url',
+      /pattern/,
+    ],
+    [
+      'a default target that does not exist',
+      { defaultTarget: 'nope', targets: {} },
+      '/defaultTarget',
+      /no configured target/,
+    ],
+  ])('names the field and the reason for %s', (_name, config, path, reason) => {
+    const issues = issuesOf(config);
+    const issue = issues.find((i) => i.path === path);
+    expect(issue, JSON.stringify(issues)).toBeDefined();
+    expect(issue!.message).toMatch(reason);
+  });
+
+  it('refuses an unknown target by name', () => {
+    const result = validateConfig(example);
+    if (!result.ok) throw new Error('example invalid');
+    expect(selectTarget(result.config, 'mars')).toEqual({
+      path: '/targets/mars',
+      message: expect.stringMatching(/unknown target "mars"; configured targets: embedded, local/),
+    });
+    expect(selectTarget(result.config)).toMatchObject({ name: 'local' });
+  });
+
+  it('reads header secrets from the environment, and says which variable is missing', () => {
+    const headers = { authorization: { env: 'KEY', prefix: 'Bearer ' } };
+    expect(resolveHeaders('t', headers, { KEY: 'abc' })).toEqual({ authorization: 'Bearer abc' });
+    expect(() => resolveHeaders('t', headers, {})).toThrow(
+      /\/targets\/t\/headers\/authorization: environment variable KEY is not set/,
+    );
+  });
+
+  it('ships the JSON Schema generated from the code', () => {
+    const shipped = JSON.parse(
+      readFileSync(new URL('../../schema/galapagos.config.schema.json', import.meta.url), 'utf8'),
+    );
+    expect(shipped).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
+  });
+});

@@ -1,0 +1,140 @@
+import type { EvaluateRequest, Genome } from '@galapagos/core';
+import { describe, expect, it } from 'vitest';
+import type { DispatchConfig } from './config/schema.js';
+import { Dispatcher } from './dispatcher.js';
+import { EvaluationError } from './errors.js';
+import type { Evaluator } from './evaluators/types.js';
+
+const ones = (g: Genome) => [...(g as string)].filter((c) => c === '1').length;
+const config = (over: Partial<DispatchConfig> = {}): DispatchConfig => ({
+  batchSize: 'auto',
+  concurrency: 4,
+  timeoutMs: 1000,
+  retries: 3,
+  cache: true,
+  ...over,
+});
+const problem = { problem: 'onemax', params: { length: 6 } };
+const genomes = (n: number) => Array.from({ length: n }, (_, i) => i.toString(2).padStart(6, '0'));
+
+/** A fake evaluator that records requests; `fault(n)` may throw or delay the n-th request. */
+function fake(
+  fault: (n: number, signal: AbortSignal) => Promise<void> | void = () => {},
+  maxBatchBytes = Infinity,
+) {
+  const requests: EvaluateRequest[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const evaluator: Evaluator = {
+    maxBatchBytes,
+    async evaluate(request, { signal }) {
+      requests.push(request);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 5));
+        await fault(requests.length, signal);
+        return request.genomes.map((g) => ones(g as Genome));
+      } finally {
+        inFlight--;
+      }
+    },
+    health: async () => [],
+    close: async () => {},
+  };
+  return { evaluator, requests, maxInFlight: () => maxInFlight };
+}
+
+describe('Dispatcher', () => {
+  it('returns fitness in genome order with auto batches filling every concurrency slot', async () => {
+    const f = fake();
+    const d = new Dispatcher(f.evaluator, config({ concurrency: 4 }), problem);
+    const g = genomes(30);
+    expect(await d.evaluate(g)).toEqual(g.map(ones));
+    expect(f.requests.map((r) => r.genomes.length)).toEqual([8, 8, 8, 6]);
+    expect(f.maxInFlight()).toBe(4);
+  });
+
+  it('uses fixed batch sizes and bounds requests in flight', async () => {
+    const f = fake();
+    const d = new Dispatcher(f.evaluator, config({ batchSize: 7, concurrency: 2 }), problem);
+    await d.evaluate(genomes(30));
+    expect(f.requests.map((r) => r.genomes.length)).toEqual([7, 7, 7, 7, 2]);
+    expect(f.maxInFlight()).toBe(2);
+  });
+
+  it('splits batches to stay under the payload limit', async () => {
+    const f = fake(undefined, 1024 + 9 * 4);
+    const d = new Dispatcher(f.evaluator, config({ batchSize: 100 }), problem);
+    await d.evaluate(genomes(10));
+    expect(
+      Math.max(...f.requests.map((r) => JSON.stringify(r.genomes).length)),
+    ).toBeLessThanOrEqual(9 * 4 + 2);
+    expect(f.requests.length).toBeGreaterThan(1);
+  });
+
+  it('caches by genome across calls and within a call, without changing results', async () => {
+    const f = fake();
+    const d = new Dispatcher(f.evaluator, config(), problem);
+    const g = ['000111', '000111', '111111'];
+    expect(await d.evaluate(g)).toEqual([3, 3, 6]);
+    expect(await d.evaluate(['111111', '000000'])).toEqual([6, 0]);
+    expect(d.stats).toMatchObject({ cacheHits: 2, evaluationsSent: 3 });
+    const off = new Dispatcher(fake().evaluator, config({ cache: false }), problem);
+    expect(await off.evaluate(g)).toEqual([3, 3, 6]);
+    expect(off.stats).toMatchObject({ cacheHits: 0, evaluationsSent: 3 });
+  });
+
+  it('retries a 503, waiting the Retry-After it was given', async () => {
+    const f = fake((n) => {
+      if (n === 1)
+        throw new EvaluationError('GALAPAGOS_ERR_OVERLOADED', 'busy', {
+          status: 503,
+          retryable: true,
+          retryAfterMs: 300,
+        });
+    });
+    const d = new Dispatcher(f.evaluator, config({ concurrency: 1 }), problem);
+    const started = performance.now();
+    expect(await d.evaluate(genomes(4))).toEqual(genomes(4).map(ones));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(d.stats).toMatchObject({ retries: 1, requests: 2 });
+  });
+
+  it('re-dispatches a request that outlives the timeout', async () => {
+    const f = fake(async (n, signal) => {
+      if (n === 1)
+        await new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        );
+    });
+    const d = new Dispatcher(f.evaluator, config({ timeoutMs: 100, concurrency: 1 }), problem);
+    expect(await d.evaluate(genomes(3))).toEqual(genomes(3).map(ones));
+    expect(d.stats).toMatchObject({ timeouts: 1, retries: 1, requests: 2 });
+  });
+
+  it('stops at once on a non-retryable error, with its code', async () => {
+    const f = fake(() => {
+      throw new EvaluationError('GALAPAGOS_ERR_INVALID_GENOME', 'genome 0 must have length 6', {
+        status: 400,
+        retryable: false,
+      });
+    });
+    const d = new Dispatcher(f.evaluator, config({ concurrency: 1 }), problem);
+    await expect(d.evaluate(genomes(8))).rejects.toMatchObject({
+      code: 'GALAPAGOS_ERR_INVALID_GENOME',
+    });
+    expect(f.requests).toHaveLength(1);
+  });
+
+  it('gives up after the retry budget', async () => {
+    const f = fake(() => {
+      throw new EvaluationError('GALAPAGOS_ERR_UNREACHABLE', 'ECONNREFUSED', { retryable: true });
+    });
+    const d = new Dispatcher(f.evaluator, config({ retries: 2, concurrency: 1 }), problem);
+    await expect(d.evaluate(genomes(2))).rejects.toMatchObject({
+      code: 'GALAPAGOS_ERR_UNREACHABLE',
+    });
+    expect(f.requests).toHaveLength(3);
+  });
+});

@@ -1,0 +1,188 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Cost, type Genome, genomeKey } from '@galapagos/core';
+import pLimit from 'p-limit';
+import pRetry from 'p-retry';
+import type { DispatchConfig } from './config/schema.js';
+import { EvaluationError } from './errors.js';
+import type { Evaluator } from './evaluators/types.js';
+
+/** What the dispatcher did, for the run summary. */
+export interface DispatchStats {
+  /** Requests sent, retries included. */
+  requests: number;
+  /** Requests sent again after a retryable failure or a timeout. */
+  retries: number;
+  /** Of the retries: requests that timed out and were dispatched again. */
+  timeouts: number;
+  /** Genomes whose fitness came from the cache (earlier generations or duplicates). */
+  cacheHits: number;
+  /** Genomes actually sent for evaluation. */
+  evaluationsSent: number;
+}
+
+export interface DispatchProblem {
+  readonly problem: string;
+  readonly params: Record<string, unknown>;
+  readonly cost?: Cost | undefined;
+}
+
+/** Longest a server's Retry-After is honoured for, so a bad header cannot stall a run. */
+const MAX_RETRY_AFTER_MS = 60_000;
+/** Bytes of an evaluate request besides its genomes. */
+const ENVELOPE_BYTES = 1024;
+
+/**
+ * Sits between the run loop and an evaluator: batches, bounds concurrency, retries, times
+ * out and re-dispatches, caches. The fitness it returns is the same whatever it does, so the
+ * run's result never depends on it.
+ */
+export class Dispatcher {
+  readonly stats: DispatchStats = {
+    requests: 0,
+    retries: 0,
+    timeouts: 0,
+    cacheHits: 0,
+    evaluationsSent: 0,
+  };
+  private readonly cache = new Map<string, number>();
+  private readonly limit: ReturnType<typeof pLimit>;
+
+  constructor(
+    private readonly evaluator: Evaluator,
+    private readonly config: DispatchConfig,
+    private readonly problem: DispatchProblem,
+  ) {
+    this.limit = pLimit(config.concurrency);
+  }
+
+  /** Genomes per request for `pending` genomes of about `genomeBytes` each. */
+  batchSize(pending: number, genomeBytes: number): number {
+    const wanted =
+      this.config.batchSize === 'auto'
+        ? Math.ceil(pending / this.config.concurrency)
+        : this.config.batchSize;
+    const fits = Math.max(
+      1,
+      Math.floor((this.evaluator.maxBatchBytes - ENVELOPE_BYTES) / (genomeBytes + 1)),
+    );
+    return Math.max(1, Math.min(wanted, fits));
+  }
+
+  /** One fitness per genome, in order. */
+  async evaluate(
+    genomes: readonly Genome[],
+    options: {
+      signal?: AbortSignal | undefined;
+      onProgress?: (done: number, total: number) => void;
+    } = {},
+  ): Promise<number[]> {
+    const fitness = new Array<number>(genomes.length);
+    // Which genome indices each distinct pending genome stands for.
+    const pending = new Map<string, { genome: Genome; at: number[] }>();
+    const order: { genome: Genome; at: number[] }[] = [];
+    let done = 0;
+    genomes.forEach((genome, i) => {
+      if (!this.config.cache) {
+        order.push({ genome, at: [i] });
+        return;
+      }
+      const key = genomeKey(genome);
+      const cached = this.cache.get(key);
+      if (cached !== undefined) {
+        fitness[i] = cached;
+        this.stats.cacheHits++;
+        done++;
+        return;
+      }
+      const entry = pending.get(key);
+      if (entry) {
+        entry.at.push(i);
+        this.stats.cacheHits++;
+        return;
+      }
+      const fresh = { genome, at: [i] };
+      pending.set(key, fresh);
+      order.push(fresh);
+    });
+    options.onProgress?.(done, genomes.length);
+    if (order.length === 0) return fitness;
+
+    const size = this.batchSize(order.length, JSON.stringify(order[0]!.genome).length);
+    const batches: (typeof order)[] = [];
+    for (let i = 0; i < order.length; i += size) batches.push(order.slice(i, i + size));
+
+    const failed = new AbortController();
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, failed.signal])
+      : failed.signal;
+    try {
+      await Promise.all(
+        batches.map((batch) =>
+          this.limit(async () => {
+            const values = await this.send(
+              batch.map((b) => b.genome),
+              signal,
+            );
+            batch.forEach((entry, j) => {
+              const f = values[j]!;
+              if (this.config.cache) this.cache.set(genomeKey(entry.genome), f);
+              for (const i of entry.at) fitness[i] = f;
+              done += entry.at.length;
+            });
+            options.onProgress?.(done, genomes.length);
+          }).catch((error: unknown) => {
+            failed.abort(error);
+            throw error;
+          }),
+        ),
+      );
+    } catch (error) {
+      throw options.signal?.aborted ? (options.signal.reason ?? error) : error;
+    }
+    return fitness;
+  }
+
+  /** One batch, with a timeout per request and retries with jittered exponential backoff. */
+  private send(genomes: Genome[], signal: AbortSignal): Promise<number[]> {
+    const { problem, params, cost } = this.problem;
+    const request = { problem, params, ...(cost && cost.ms > 0 ? { cost } : {}), genomes };
+    return pRetry(
+      async () => {
+        signal.throwIfAborted();
+        this.stats.requests++;
+        this.stats.evaluationsSent += genomes.length;
+        const timeout = AbortSignal.timeout(this.config.timeoutMs);
+        try {
+          return await this.evaluator.evaluate(request, {
+            signal: AbortSignal.any([signal, timeout]),
+          });
+        } catch (error) {
+          if (timeout.aborted && !signal.aborted) {
+            this.stats.timeouts++;
+            throw new EvaluationError(
+              'GALAPAGOS_ERR_REQUEST_TIMEOUT',
+              `no reply within ${this.config.timeoutMs} ms (dispatch.timeoutMs)`,
+              { retryable: true },
+            );
+          }
+          throw error;
+        }
+      },
+      {
+        retries: this.config.retries,
+        factor: 2,
+        minTimeout: 100,
+        maxTimeout: 10_000,
+        randomize: true,
+        signal,
+        shouldRetry: ({ error }) => error instanceof EvaluationError && error.retryable,
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (!(error instanceof EvaluationError) || !error.retryable || retriesLeft === 0) return;
+          this.stats.retries++;
+          if (error.retryAfterMs !== undefined)
+            await sleep(Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS), undefined, { signal });
+        },
+      },
+    );
+  }
+}

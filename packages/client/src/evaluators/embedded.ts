@@ -1,0 +1,33 @@
+import { isGalapagosError } from '@galapagos/core';
+import { createEvaluationPool } from '@galapagos/core/runtime';
+import { EvaluationError } from '../errors.js';
+import type { Evaluator } from './types.js';
+
+/** Evaluates in this process on core's worker-thread pool: no server, no network. */
+export async function createEmbeddedEvaluator(
+  options: { workers?: number } = {},
+): Promise<Evaluator> {
+  const pool = await createEvaluationPool(
+    options.workers === undefined ? {} : { threads: options.workers },
+  );
+  return {
+    maxBatchBytes: Number.POSITIVE_INFINITY,
+    async evaluate(request, { signal }) {
+      try {
+        return await pool.evaluate(request, { signal });
+      } catch (error) {
+        if (signal.aborted) throw signal.reason ?? error;
+        if (isGalapagosError(error))
+          throw new EvaluationError(error.code, error.message, {
+            retryable: error.code === 'GALAPAGOS_ERR_OVERLOADED',
+            cause: error,
+          });
+        throw error;
+      }
+    },
+    async health() {
+      return [{ where: 'in-process', ok: true, workers: pool.threads, latencyMs: 0 }];
+    },
+    close: () => pool.close(),
+  };
+}

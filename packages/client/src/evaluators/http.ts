@@ -1,0 +1,158 @@
+import type { EvaluateRequest } from '@galapagos/core';
+import { Pool } from 'undici';
+import { EvaluationError, errorFromReply } from '../errors.js';
+import { fitnessOf } from './reply.js';
+import type { Evaluator, TargetHealth } from './types.js';
+
+export interface HttpEvaluatorOptions {
+  /** Base URLs; a path (e.g. `/api`) is kept as a prefix. */
+  readonly urls: readonly string[];
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Keep-alive connections per URL. */
+  readonly connections: number;
+  readonly maxBatchBytes?: number;
+}
+
+/** Connection-level failures: the request may not have reached the server, so retry. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+interface Server {
+  readonly base: URL;
+  readonly prefix: string;
+  readonly pool: Pool;
+  outstanding: number;
+}
+
+/**
+ * Evaluates over HTTP with an undici keep-alive pool per server. With several URLs each
+ * batch goes to the server with the fewest requests outstanding (ties: in turn).
+ */
+export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
+  const servers: Server[] = options.urls.map((url) => {
+    const base = new URL(url);
+    return {
+      base,
+      prefix: base.pathname.replace(/\/+$/, ''),
+      pool: new Pool(base.origin, {
+        connections: options.connections,
+        keepAliveTimeout: 30_000,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      }),
+      outstanding: 0,
+    };
+  });
+  let turn = 0;
+  const pick = (): Server => {
+    let best = servers[turn % servers.length]!;
+    for (let i = 0; i < servers.length; i++) {
+      const s = servers[(turn + i) % servers.length]!;
+      if (s.outstanding < best.outstanding) best = s;
+    }
+    turn++;
+    return best;
+  };
+  const headers = { 'content-type': 'application/json', ...options.headers };
+
+  const call = async (
+    server: Server,
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    signal: AbortSignal,
+  ) => {
+    try {
+      const response = await server.pool.request({
+        path: server.prefix + path,
+        method,
+        headers,
+        body,
+        signal,
+      });
+      const text = await response.body.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.statusCode, headers: response.headers, json };
+    } catch (error) {
+      if (signal.aborted) throw signal.reason ?? error;
+      const code = (error as { code?: string }).code ?? '';
+      if (UNREACHABLE.has(code))
+        throw new EvaluationError('GALAPAGOS_ERR_UNREACHABLE', `${server.base.origin}: ${code}`, {
+          retryable: true,
+          cause: error,
+        });
+      throw new EvaluationError(
+        'GALAPAGOS_ERR_UNREACHABLE',
+        `${server.base.origin}: ${(error as Error).message}`,
+        {
+          retryable: true,
+          cause: error,
+        },
+      );
+    }
+  };
+
+  return {
+    maxBatchBytes: options.maxBatchBytes ?? 6 * 1024 * 1024,
+    async evaluate(request: EvaluateRequest, { signal }) {
+      const server = pick();
+      server.outstanding++;
+      try {
+        const reply = await call(server, 'POST', '/v1/evaluate', JSON.stringify(request), signal);
+        if (reply.status !== 200)
+          throw errorFromReply(reply.status, reply.json, reply.headers['retry-after']);
+        return fitnessOf(reply.json, request.genomes.length);
+      } finally {
+        server.outstanding--;
+      }
+    },
+    async health(): Promise<TargetHealth[]> {
+      return Promise.all(
+        servers.map(async (server) => {
+          const where = server.base.href;
+          const started = performance.now();
+          try {
+            const reply = await call(
+              server,
+              'GET',
+              '/health',
+              undefined,
+              AbortSignal.timeout(5000),
+            );
+            const latencyMs = performance.now() - started;
+            const body = reply.json as { version?: string; workers?: number } | undefined;
+            if (reply.status !== 200)
+              return { where, ok: false, latencyMs, error: `HTTP ${reply.status}` };
+            return {
+              where,
+              ok: true,
+              latencyMs,
+              ...(body?.version ? { version: body.version } : {}),
+              ...(body?.workers ? { workers: body.workers } : {}),
+            };
+          } catch (error) {
+            return { where, ok: false, error: (error as Error).message };
+          }
+        }),
+      );
+    },
+    async close() {
+      await Promise.all(servers.map((s) => s.pool.close()));
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { EvaluateRequest } from '@galapagos/core';
+
+/** One server's answer to a health check. */
+export interface TargetHealth {
+  readonly where: string;
+  readonly ok: boolean;
+  readonly version?: string;
+  readonly workers?: number;
+  readonly latencyMs?: number;
+  readonly error?: string;
+}
+
+/**
+ * Where fitness is computed. Failures are `EvaluationError`s, whose `retryable` tells the
+ * dispatcher whether to try again. Evaluators do not retry on their own, so retries never
+ * multiply.
+ */
+export interface Evaluator {
+  /** Largest request body this evaluator accepts; the dispatcher splits batches to fit. */
+  readonly maxBatchBytes: number;
+  evaluate(request: EvaluateRequest, options: { signal: AbortSignal }): Promise<number[]>;
+  health(): Promise<TargetHealth[]>;
+  close(): Promise<void>;
+}

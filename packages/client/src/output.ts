@@ -1,0 +1,44 @@
+import type { Genome, LogbookEntry } from '@galapagos/core';
+import type { RunResult } from './run.js';
+
+const num = (x: number): string =>
+  Number.isInteger(x) ? String(x) : x.toPrecision(6).replace(/\.?0+$/, '');
+const WIDTHS = [5, 7, 12, 12, 12, 12] as const;
+const row = (cells: readonly string[]): string =>
+  cells.map((c, i) => c.padStart(WIDTHS[i]!)).join(' ');
+
+/** The DEAP logbook header: `gen nevals max avg min std`. */
+export const logbookHeader = (): string => row(['gen', 'nevals', 'max', 'avg', 'min', 'std']);
+
+/** One logbook line. */
+export const logbookLine = (e: LogbookEntry): string =>
+  row([String(e.gen), String(e.nevals), num(e.max), num(e.avg), num(e.min), num(e.std)]);
+
+/** A genome for humans: bit strings as they are, arrays shortened past 40 genes. */
+export function showGenome(genome: Genome): string {
+  if (typeof genome === 'string')
+    return genome.length > 200 ? `${genome.slice(0, 200)}… (${genome.length} bits)` : genome;
+  const shown = genome.slice(0, 40).map(num).join(', ');
+  return `[${shown}${genome.length > 40 ? `, … (${genome.length} genes)` : ''}]`;
+}
+
+/** The summary after the logbook. */
+export function summary(
+  result: RunResult,
+  target: string,
+  costMs: number | undefined,
+  rounds: number,
+): string[] {
+  const seconds = result.elapsedMs / 1000;
+  const lines = [
+    `best: ${showGenome(result.best.genome)}  fitness ${num(result.best.fitness)}`,
+    `target ${target}: ${result.evaluations} evaluations (${result.evaluationsSent} sent, ${result.cacheHits} from cache) in ${rounds} rounds, ${seconds.toFixed(2)} s, ${result.evalsPerSecond.toFixed(0)} evaluations/s, ${result.retries} retries`,
+  ];
+  if (costMs !== undefined && costMs > 0) {
+    const limit = (rounds * costMs) / 1000;
+    lines.push(
+      `theoretical limit: ${rounds} rounds × ${costMs} ms = ${limit.toFixed(2)} s; elapsed/limit ${(seconds / limit).toFixed(3)}`,
+    );
+  }
+  return lines;
+}

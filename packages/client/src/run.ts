@@ -1,0 +1,101 @@
+import {
+  type EngineState,
+  type Evaluated,
+  type EvolveResult,
+  evolve,
+  type LogbookEntry,
+} from '@galapagos/core';
+import { writeCheckpoint } from './checkpoint.js';
+import type { DispatchConfig, RunConfig } from './config/schema.js';
+import { Dispatcher } from './dispatcher.js';
+import type { Evaluator } from './evaluators/types.js';
+
+export interface RunOptions {
+  readonly run: RunConfig;
+  readonly dispatch: DispatchConfig;
+  readonly evaluator: Evaluator;
+  readonly signal?: AbortSignal;
+  /** Continue this state instead of starting afresh. */
+  readonly resume?: EngineState;
+  /** Write the state here after every generation. */
+  readonly checkpoint?: string;
+  readonly onGeneration?: (entry: LogbookEntry, state: EngineState) => void;
+  readonly onProgress?: (generation: number, done: number, total: number) => void;
+}
+
+/** A finished run, as `galapagos run --json` prints it (plus the final state). */
+export interface RunResult {
+  readonly problem: string;
+  readonly seed: number;
+  readonly logbook: readonly LogbookEntry[];
+  readonly best: Evaluated;
+  /** Evaluations the engine asked for (the sum of nevals). */
+  readonly evaluations: number;
+  /** Genomes actually sent to the target (fewer with the cache). */
+  readonly evaluationsSent: number;
+  readonly cacheHits: number;
+  readonly retries: number;
+  readonly timeouts: number;
+  readonly elapsedMs: number;
+  readonly evalsPerSecond: number;
+  readonly state: EngineState;
+}
+
+/** The engine configuration a client run config stands for. */
+export function engineConfig(run: RunConfig) {
+  return {
+    problem: run.problem,
+    params: run.params ?? {},
+    population: run.population,
+    generations: run.generations,
+    cxpb: run.cxpb,
+    mutpb: run.mutpb,
+    selection: { name: 'selTournament' as const, tournsize: run.tournament },
+    hallOfFame: run.hallOfFame,
+    seed: run.seed,
+  };
+}
+
+/** Evolves with core's ask/tell, every generation's evaluations going through a dispatcher. */
+export async function runEvolution(options: RunOptions): Promise<RunResult> {
+  const { run, dispatch, evaluator, signal, resume, checkpoint } = options;
+  const started = performance.now();
+  let dispatcher: Dispatcher | undefined;
+  const result: EvolveResult = await evolve(engineConfig(run), {
+    ...(resume ? { resume } : {}),
+    ...(signal ? { signal } : {}),
+    evaluate: (genomes, context) => {
+      dispatcher ??= new Dispatcher(evaluator, dispatch, {
+        problem: context.problem,
+        params: context.params,
+        cost: run.cost,
+      });
+      return dispatcher.evaluate(genomes, {
+        signal: context.signal,
+        onProgress: (done, total) => options.onProgress?.(context.generation, done, total),
+      });
+    },
+    onGeneration: async (entry, state) => {
+      if (checkpoint) await writeCheckpoint(checkpoint, state);
+      options.onGeneration?.(entry, state);
+    },
+  });
+  const elapsedMs = performance.now() - started;
+  const stats = dispatcher?.stats ?? { evaluationsSent: 0, cacheHits: 0, retries: 0, timeouts: 0 };
+  const evaluations = result.logbook.reduce((sum, e) => sum + e.nevals, 0);
+  const thisSession = evaluations - (resume?.evaluations ?? 0);
+  return {
+    problem: result.state.config.problem,
+    seed: result.state.config.seed,
+    logbook: result.logbook,
+    best: result.best,
+    evaluations,
+    evaluationsSent: stats.evaluationsSent,
+    cacheHits: stats.cacheHits,
+    retries: stats.retries,
+    timeouts: stats.timeouts,
+    elapsedMs,
+    evalsPerSecond: thisSession / (elapsedMs / 1000),
+    state: result.state,
+  };
+}

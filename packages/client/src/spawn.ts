@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { HttpTarget } from './config/schema.js';
+import { EvaluationError } from './errors.js';
+
+/** A server this run uses; `stop` ends it only if this run started it. */
+export interface LocalServer {
+  readonly url: string;
+  readonly spawned: boolean;
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** The `galapagos-server` entry of the installed server package (it is not imported). */
+export function serverEntry(): string {
+  let manifest: string;
+  try {
+    manifest = createRequire(import.meta.url).resolve('@galapagos/server/package.json');
+  } catch {
+    throw new EvaluationError(
+      'GALAPAGOS_ERR_SPAWN_FAILED',
+      'cannot start a local server: @galapagos/server is not installed (install it, or start a server yourself and drop "spawn")',
+      { retryable: false },
+    );
+  }
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> };
+  return join(dirname(manifest), bin['galapagos-server']!);
+}
+
+async function healthy(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const reply = await fetch(`${url.replace(/\/+$/, '')}/health`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await reply.arrayBuffer();
+    return reply.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** How to start a local `galapagos-server`. */
+export interface StartServerOptions {
+  /** Loopback port; default: a free one. */
+  readonly port?: number;
+  readonly workers?: number;
+  /** Extra environment (`GALAPAGOS_*` settings). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Starts `galapagos-server` on a loopback port as a child process and waits until `/health`
+ * answers. `stop()` ends it by PID: SIGTERM, then SIGKILL after 10 s.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<LocalServer> {
+  const port = options.port ?? (await freePort());
+  const child: ChildProcess = spawn(process.execPath, [serverEntry()], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      GALAPAGOS_LOG_LEVEL: 'warn',
+      ...(options.workers ? { GALAPAGOS_WORKERS: String(options.workers) } : {}),
+      ...options.env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const forced = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(forced);
+  };
+  const deadline = Date.now() + 30_000;
+  while (!(await healthy(url, 1000))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new EvaluationError(
+        'GALAPAGOS_ERR_SPAWN_FAILED',
+        `the local server did not become healthy${child.exitCode !== null ? ` (exit code ${child.exitCode})` : ' within 30 s'}: ${stderr.trim() || 'no output'}`,
+        { retryable: false },
+      );
+    }
+    await sleep(50);
+  }
+  return { url, spawned: true, pid: child.pid, stop };
+}
+
+/**
+ * Uses the server at `url` if one answers `/health`; otherwise starts one on a free loopback
+ * port (see {@link startServer}).
+ */
+export async function ensureLocalServer(
+  url: string,
+  options: Exclude<HttpTarget['spawn'], undefined>,
+): Promise<LocalServer> {
+  if (await healthy(url, 1000))
+    return { url, spawned: false, pid: undefined, stop: async () => {} };
+  const settings = typeof options === 'object' ? options : {};
+  return startServer({
+    ...(settings.workers ? { workers: settings.workers } : {}),
+    ...(settings.env ? { env: settings.env } : {}),
+  });
+}

@@ -1,0 +1,61 @@
+import { resolveHeaders } from './config/load.js';
+import type { Target } from './config/schema.js';
+import { createEmbeddedEvaluator } from './evaluators/embedded.js';
+import { createHttpEvaluator } from './evaluators/http.js';
+import type { Evaluator } from './evaluators/types.js';
+import { ensureLocalServer, type LocalServer } from './spawn.js';
+
+/** An evaluator for a configured target, and what to stop when the run ends. */
+export interface OpenTarget {
+  readonly evaluator: Evaluator;
+  /** Servers this run started (spawned local servers), to stop at the end. */
+  readonly servers: readonly LocalServer[];
+  /** Where batches go, for the summary. */
+  readonly where: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a target: starts the embedded pool, or connects to the HTTP servers (starting a local
+ * one first when the target says `spawn` and nothing answers).
+ */
+export async function openTarget(
+  name: string,
+  target: Target,
+  options: { connections: number; env?: Readonly<Record<string, string | undefined>> },
+): Promise<OpenTarget> {
+  if (target.type === 'embedded') {
+    const evaluator = await createEmbeddedEvaluator(
+      target.workers === undefined ? {} : { workers: target.workers },
+    );
+    return {
+      evaluator,
+      servers: [],
+      where: 'in-process worker pool',
+      close: () => evaluator.close(),
+    };
+  }
+  const headers = resolveHeaders(name, target.headers, options.env ?? process.env);
+  const servers: LocalServer[] = [];
+  let urls = target.urls ?? [target.url!];
+  if (target.spawn) {
+    const local = await ensureLocalServer(urls[0]!, target.spawn);
+    servers.push(local);
+    urls = [local.url, ...urls.slice(1)];
+  }
+  const evaluator = createHttpEvaluator({
+    urls,
+    headers,
+    connections: options.connections,
+    ...(target.maxBatchBytes ? { maxBatchBytes: target.maxBatchBytes } : {}),
+  });
+  return {
+    evaluator,
+    servers,
+    where: urls.join(', '),
+    close: async () => {
+      await evaluator.close();
+      await Promise.all(servers.map((s) => s.stop()));
+    },
+  };
+}

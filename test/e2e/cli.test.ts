@@ -1,0 +1,168 @@
+// The `galapagos` command as a user runs it.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, runCli } from './helpers.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'galapagos-cli-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function withConfig(config: unknown, args: string[]) {
+  const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(file, typeof config === 'string' ? config : JSON.stringify(config));
+  return runCli(['run', '--config', file, ...args]);
+}
+
+describe('config mistakes exit 2 naming the field and the reason', () => {
+  it.each([
+    [
+      'an unknown target',
+      { targets: { a: { type: 'embedded' } } },
+      ['--target', 'mars'],
+      /\/targets\/mars: unknown target "mars"; configured targets: a/,
+    ],
+    [
+      'a wrong target type',
+      { targets: { a: { type: 'ftp' } } },
+      [],
+      /\/targets\/a\/type: must be one of embedded, http, got "ftp"/,
+    ],
+    ['a missing url', { targets: { a: { type: 'http' } } }, [], /\/targets\/a\/url: is required/],
+    [
+      'a secret given as a literal',
+      {
+        targets: {
+          a: { type: 'http', url: 'http://127.0.0.1:1', headers: { 'x-api-key': 'hunter2' } },
+        },
+      },
+      [],
+      /\/targets\/a\/headers\/x-api-key: must come from an environment variable/,
+    ],
+    [
+      'a flag out of range',
+      { targets: { a: { type: 'embedded' } } },
+      ['--population', '1'],
+      /--population.*must be an integer >= 2/,
+    ],
+    [
+      'an unknown problem',
+      { run: { problem: 'nope' }, targets: { a: { type: 'embedded' } } },
+      [],
+      /GALAPAGOS_ERR_UNKNOWN_PROBLEM/,
+    ],
+    ['a file that is not JSON', '{ "run": ', [], /not valid JSON/],
+  ])('%s', async (_name, config, args, message) => {
+    const { code, stderr } = await withConfig(config, args);
+    expect(stderr).toMatch(message);
+    expect(code).toBe(2);
+  });
+
+  it('an unset header secret is named with its variable', async () => {
+    const { code, stderr } = await withConfig(
+      {
+        targets: {
+          a: {
+            type: 'http',
+            url: 'http://127.0.0.1:1',
+            headers: { authorization: { env: 'GALAPAGOS_TEST_UNSET' } },
+          },
+        },
+      },
+      [],
+    );
+    expect(stderr).toMatch(
+      /\/targets\/a\/headers\/authorization: environment variable GALAPAGOS_TEST_UNSET is not set/,
+    );
+    expect(code).toBe(2);
+  });
+});
+
+describe('galapagos run', () => {
+  it('--json prints exactly one JSON object with the logbook, best and figures', async () => {
+    const { code, stdout } = await withConfig(
+      { run: run(), targets: { e: { type: 'embedded', workers: 2 } } },
+      ['--json', '--generations', '3'],
+    );
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({
+      ok: true,
+      target: 'e',
+      problem: 'onemax',
+      seed: 7,
+      best: { genome: expect.stringMatching(/^[01]{24}$/), fitness: expect.any(Number) },
+      evaluations: expect.any(Number),
+      cacheHits: expect.any(Number),
+      retries: 0,
+      elapsedMs: expect.any(Number),
+      evalsPerSecond: expect.any(Number),
+    });
+    expect(out.logbook.map((e: { gen: number }) => e.gen)).toEqual([0, 1, 2, 3]);
+    expect(Object.keys(out.logbook[0]).sort()).toEqual([
+      'avg',
+      'gen',
+      'max',
+      'min',
+      'nevals',
+      'std',
+    ]);
+  });
+
+  it('fails with exit 1 and the coded reason when the target is unreachable', async () => {
+    const { code, stderr } = await withConfig(
+      {
+        run: run(),
+        dispatch: { retries: 1 },
+        targets: { dead: { type: 'http', url: 'http://127.0.0.1:9' } },
+      },
+      [],
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/GALAPAGOS_ERR_UNREACHABLE/);
+  });
+
+  it('the quick start: the reference experiment through a spawned local server', async () => {
+    const { code, stdout, stderr } = await runCli(['run', '--target', 'local', '--json']);
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.logbook).toHaveLength(6);
+    expect(out.logbook[0].nevals).toBe(20);
+    // 6 rounds of 300 ms busy cost: never faster than the limit, and not far above it.
+    expect(out.elapsedMs).toBeGreaterThanOrEqual(1800);
+    expect(out.elapsedMs).toBeLessThan(6000);
+  });
+
+  it('prints the human report: logbook table, best, elapsed and limit', async () => {
+    const { code, stdout } = await runCli([
+      'run',
+      '--target',
+      'embedded',
+      '--generations',
+      '2',
+      '--cost-ms',
+      '20',
+      '--cost-mode',
+      'sleep',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/gen\s+nevals\s+max\s+avg\s+min\s+std/);
+    expect(stdout).toMatch(/^best: [01]{10}\s+fitness \d+/m);
+    expect(stdout).toMatch(/theoretical limit: 3 rounds × 20 ms = 0\.06 s; elapsed\/limit \d/);
+  });
+});
+
+describe('galapagos targets', () => {
+  it('checks every configured target', async () => {
+    const { stdout } = await runCli(['targets']);
+    expect(stdout).toMatch(/embedded\s+embedded\s+in-process\s+ok/);
+    expect(stdout).toMatch(
+      /local\s+http\s+http:\/\/127\.0\.0\.1:3000\/\s+(ok|not running \(started on demand\))/,
+    );
+    expect(stdout).toMatch(/docker\s+http\s+http:\/\/127\.0\.0\.1:8080\/\s+unreachable/);
+  });
+});

@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { DispatchConfig, RunConfig } from '@galapagos/client';
+
+export const cli = fileURLToPath(new URL('../../packages/client/dist/cli.js', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A small run used across targets: fast, but long enough to exercise every generation path. */
+export const run = (over: Partial<RunConfig> = {}): RunConfig => ({
+  problem: 'onemax',
+  params: { length: 24 },
+  population: 40,
+  generations: 8,
+  cxpb: 0.9,
+  mutpb: 0.1,
+  tournament: 4,
+  hallOfFame: 3,
+  seed: 7,
+  ...over,
+});
+
+export const dispatch = (over: Partial<DispatchConfig> = {}): DispatchConfig => ({
+  batchSize: 'auto',
+  concurrency: 8,
+  timeoutMs: 10_000,
+  retries: 8,
+  cache: true,
+  ...over,
+});
+
+/** What must not change between targets, batchings and faults. */
+export const outcome = (r: { logbook: unknown; best: unknown }) =>
+  JSON.stringify({ logbook: r.logbook, best: r.best });
+
+/** Runs the CLI to completion. */
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+) {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/**
+ * An HTTP proxy in front of a server that misbehaves on chosen requests to `/v1/evaluate`
+ * (numbered from 1): `fault(n)` returns what to do with the n-th one.
+ */
+export async function faultyProxy(
+  upstream: string,
+  fault: (n: number) => 'pass' | '503' | 'stall',
+): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+  let n = 0;
+  const stalled: ServerResponse[] = [];
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const action = req.url === '/v1/evaluate' ? fault(++n) : 'pass';
+    if (action === '503') {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(
+        JSON.stringify({
+          statusCode: 503,
+          code: 'GALAPAGOS_ERR_OVERLOADED',
+          error: 'Service Unavailable',
+          message: 'injected',
+        }),
+      );
+      return;
+    }
+    if (action === 'stall') {
+      stalled.push(res); // never answered: the client must time out and re-dispatch
+      return;
+    }
+    const reply = await fetch(upstream + req.url, {
+      method: req.method ?? 'GET',
+      headers: { 'content-type': 'application/json' },
+      ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
+    });
+    res.writeHead(reply.status, {
+      'content-type': reply.headers.get('content-type') ?? 'application/json',
+    });
+    res.end(Buffer.from(await reply.arrayBuffer()));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    count: () => n,
+    close: async () => {
+      for (const res of stalled) res.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
