@@ -29,7 +29,7 @@ describe('config mistakes exit 2 naming the field and the reason', () => {
       'a wrong target type',
       { targets: { a: { type: 'ftp' } } },
       [],
-      /\/targets\/a\/type: must be one of embedded, http, got "ftp"/,
+      /\/targets\/a\/type: must be one of embedded, http, lambda, got "ftp"/,
     ],
     ['a missing url', { targets: { a: { type: 'http' } } }, [], /\/targets\/a\/url: is required/],
     [

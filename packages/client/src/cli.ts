@@ -15,6 +15,7 @@ import type { Config } from './config/schema.js';
 import { selectTarget, validateConfig } from './config/validate.js';
 import { EvaluationError } from './errors.js';
 import { createHttpEvaluator } from './evaluators/http.js';
+import { createLambdaEvaluator } from './evaluators/lambda.js';
 import { logbookHeader, logbookLine, summary } from './output.js';
 import { engineConfig, runEvolution } from './run.js';
 import { serverEntry } from './spawn.js';
@@ -221,28 +222,33 @@ async function targetsCommand(options: Record<string, unknown>): Promise<number>
       ]);
       continue;
     }
-    const urls = target.urls ?? [target.url!];
-    let headers: Record<string, string> = {};
-    try {
-      headers = Object.fromEntries(
-        Object.entries(target.headers ?? {}).flatMap(([h, v]) =>
-          process.env[v.env] ? [[h, (v.prefix ?? '') + process.env[v.env]]] : [],
-        ),
-      );
-    } catch {
-      headers = {};
-    }
-    const evaluator = createHttpEvaluator({ urls, headers, connections: 1 });
+    const evaluator =
+      target.type === 'lambda'
+        ? await createLambdaEvaluator({
+            functionName: target.function,
+            ...(target.region ? { region: target.region } : {}),
+            ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+          })
+        : createHttpEvaluator({
+            urls: target.urls ?? [target.url!],
+            headers: Object.fromEntries(
+              Object.entries(target.headers ?? {}).flatMap(([h, v]) =>
+                process.env[v.env] ? [[h, (v.prefix ?? '') + process.env[v.env]]] : [],
+              ),
+            ),
+            connections: 1,
+          });
+    const onDemand = target.type === 'http' && Boolean(target.spawn);
     for (const h of await evaluator.health()) {
       const status = h.ok
         ? 'ok'
-        : target.spawn
+        : onDemand
           ? 'not running (started on demand)'
           : `unreachable: ${h.error}`;
-      if (!h.ok && !target.spawn) unreachable++;
+      if (!h.ok && !onDemand) unreachable++;
       rows.push([
         name,
-        'http',
+        target.type,
         h.where,
         status,
         h.version ?? '-',

@@ -9,6 +9,12 @@ export const CLIENT_ERROR_CODES = {
   GALAPAGOS_ERR_REQUEST_TIMEOUT: 'A request got no reply within dispatch.timeoutMs.',
   GALAPAGOS_ERR_BAD_REPLY: 'The target answered something that is not a valid evaluate reply.',
   GALAPAGOS_ERR_HTTP: 'The target answered an HTTP error without a Galápagos error code.',
+  GALAPAGOS_ERR_THROTTLED:
+    'AWS Lambda throttled the invoke (TooManyRequestsException); retried after its delay.',
+  GALAPAGOS_ERR_FUNCTION_ERROR:
+    'The Lambda function failed (timeout, out of memory, crash); the batch is retried.',
+  GALAPAGOS_ERR_LAMBDA:
+    'The Lambda Invoke API refused the call (e.g. unknown function, no permission).',
   GALAPAGOS_ERR_SPAWN_FAILED: 'The local server could not be started or did not become healthy.',
   GALAPAGOS_ERR_CHECKPOINT: 'The checkpoint file could not be written or read.',
 } as const;

@@ -6,6 +6,7 @@ export type {
   DispatchConfig,
   EmbeddedTarget,
   HttpTarget,
+  LambdaTarget,
   RunConfig,
   Target,
 } from './config/schema.js';
@@ -27,6 +28,7 @@ export {
 } from './errors.js';
 export { createEmbeddedEvaluator } from './evaluators/embedded.js';
 export { createHttpEvaluator, type HttpEvaluatorOptions } from './evaluators/http.js';
+export { createLambdaEvaluator, type LambdaEvaluatorOptions } from './evaluators/lambda.js';
 export type { Evaluator, TargetHealth } from './evaluators/types.js';
 export { engineConfig, type RunOptions, type RunResult, runEvolution } from './run.js';
 export {

@@ -2,6 +2,7 @@ import { resolveHeaders } from './config/load.js';
 import type { Target } from './config/schema.js';
 import { createEmbeddedEvaluator } from './evaluators/embedded.js';
 import { createHttpEvaluator } from './evaluators/http.js';
+import { createLambdaEvaluator } from './evaluators/lambda.js';
 import type { Evaluator } from './evaluators/types.js';
 import { ensureLocalServer, type LocalServer } from './spawn.js';
 
@@ -34,6 +35,17 @@ export async function openTarget(
       where: 'in-process worker pool',
       close: () => evaluator.close(),
     };
+  }
+  if (target.type === 'lambda') {
+    const evaluator = await createLambdaEvaluator({
+      functionName: target.function,
+      ...(target.qualifier ? { qualifier: target.qualifier } : {}),
+      ...(target.region ? { region: target.region } : {}),
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      ...(target.maxBatchBytes ? { maxBatchBytes: target.maxBatchBytes } : {}),
+    });
+    const where = `lambda ${target.function}${target.endpoint ? ` via ${target.endpoint}` : ''}`;
+    return { evaluator, servers: [], where, close: () => evaluator.close() };
   }
   const headers = resolveHeaders(name, target.headers, options.env ?? process.env);
   const servers: LocalServer[] = [];

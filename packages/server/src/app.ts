@@ -1,9 +1,13 @@
-import { createRequire } from 'node:module';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { isGalapagosError } from '@galapagos/core';
 import { createEvaluationPool, type EvaluationPool } from '@galapagos/core/runtime';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { apiKeyCheck } from './auth.js';
 import {
   errorBody,
@@ -16,8 +20,12 @@ import { evaluateRequest } from './evaluation.js';
 import { createMetrics } from './metrics.js';
 import { defaultOptions, type ServerOptions } from './options.js';
 import { type RouteContext, registerRoutes } from './routes.js';
+import { VERSION } from './version.js';
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+const version = VERSION;
+
+/** The header carrying {@link ServerOptions.internalToken} on in-process requests. */
+export const INTERNAL_HEADER = 'x-galapagos-internal';
 
 /** Routes that answer without an API key. */
 const OPEN_ROUTES = new Set(['/', '/health']);
@@ -104,7 +112,10 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
     if (pool && pool !== options.pool) await pool.close();
   });
 
-  const authorised = options.apiKeys.length > 0 ? apiKeyCheck(options.apiKeys) : () => true;
+  const keyed = options.apiKeys.length > 0 ? apiKeyCheck(options.apiKeys) : () => true;
+  const internal = options.internalToken;
+  const authorised = (request: FastifyRequest) =>
+    (internal !== undefined && request.headers[INTERNAL_HEADER] === internal) || keyed(request);
   app.addHook('onRequest', async (request, reply) => {
     if (closing) {
       reply.header('connection', 'close');
@@ -169,7 +180,11 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
       },
     },
   });
-  app.register(swaggerUi, { routePrefix: '/docs' });
+  if (options.docsUi) app.register(swaggerUi, { routePrefix: '/docs' });
+  else
+    app.register(async (scope) => {
+      scope.get('/docs/json', { schema: { hide: true } }, async () => scope.swagger());
+    });
   app.register(async (scope) =>
     registerRoutes(scope, {
       options,

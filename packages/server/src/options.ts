@@ -26,6 +26,13 @@ export interface ServerOptions {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | false;
   /** Extra problems for tests and plug-ins: modules exporting `problems`. */
   readonly problemModules: readonly ProblemModule[];
+  /** Serve the Swagger UI at `/docs` (its static files must be on disk); the document at `/docs/json` is always served. */
+  readonly docsUi: boolean;
+  /**
+   * A secret that marks requests made from inside the process (direct Lambda invokes, which
+   * IAM has already authorised): they pass the API-key check. Never sent over a network.
+   */
+  readonly internalToken?: string;
   /** Use this pool instead of starting one (it is then not closed with the app). */
   readonly pool?: EvaluationPool;
 }
@@ -44,6 +51,7 @@ export function defaultOptions(): ServerOptions {
     apiKeys: [],
     logLevel: 'info',
     problemModules: [],
+    docsUi: true,
   };
 }
 
@@ -96,6 +104,7 @@ export function optionsFromEnv(env: Env): ServerOptions {
       .filter((k) => k.length > 0),
     logLevel: level === 'silent' ? false : (level as ServerOptions['logLevel']),
     problemModules: [],
+    docsUi: d.docsUi,
   };
 }
 

@@ -13,7 +13,7 @@ const issuesOf = (config: unknown) => {
 };
 
 describe('validateConfig', () => {
-  it('accepts the shipped example with its five targets and fills defaults', () => {
+  it('accepts the shipped example with its targets and fills defaults', () => {
     const result = validateConfig(example);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -22,6 +22,7 @@ describe('validateConfig', () => {
       'docker',
       'embedded',
       'lambda',
+      'lambda-http',
       'local',
     ]);
     expect(

@@ -87,8 +87,51 @@ export const HttpTargetSchema = Type.Object(
   { additionalProperties: false, description: 'One or more Galápagos servers over HTTP.' },
 );
 
-export const TARGET_SCHEMAS = { embedded: EmbeddedTargetSchema, http: HttpTargetSchema } as const;
-export const TargetSchema = Type.Union([EmbeddedTargetSchema, HttpTargetSchema]);
+export const LambdaTargetSchema = Type.Object(
+  {
+    type: Type.Literal('lambda'),
+    function: Type.String({
+      minLength: 1,
+      description: 'Function name or ARN (printed by pnpm deploy:lambda).',
+    }),
+    qualifier: Type.Optional(Type.String({ description: 'Version or alias.' })),
+    region: Type.Optional(
+      Type.String({
+        pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
+        description: 'AWS region; default: the AWS configuration.',
+      }),
+    ),
+    endpoint: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        description: 'Another Invoke API (emulators such as serverless-offline).',
+      }),
+    ),
+    maxBatchBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1024,
+        maximum: 6 * 1024 * 1024,
+        description: 'Largest invoke payload; default 5.5 MiB (the synchronous limit is 6 MB).',
+      }),
+    ),
+    description: Type.Optional(Type.String()),
+  },
+  {
+    additionalProperties: false,
+    description: 'Direct invokes of a Lambda function; credentials from the standard AWS chain.',
+  },
+);
+
+export const TARGET_SCHEMAS = {
+  embedded: EmbeddedTargetSchema,
+  http: HttpTargetSchema,
+  lambda: LambdaTargetSchema,
+} as const;
+export const TargetSchema = Type.Union([
+  EmbeddedTargetSchema,
+  HttpTargetSchema,
+  LambdaTargetSchema,
+]);
 
 export const RunSchema = Type.Object(
   {
@@ -169,7 +212,8 @@ export const ConfigSchema = Type.Object(
 
 export type EmbeddedTarget = Static<typeof EmbeddedTargetSchema>;
 export type HttpTarget = Static<typeof HttpTargetSchema>;
-export type Target = EmbeddedTarget | HttpTarget;
+export type LambdaTarget = Static<typeof LambdaTargetSchema>;
+export type Target = EmbeddedTarget | HttpTarget | LambdaTarget;
 export type RunConfig = Static<typeof RunSchema>;
 export type DispatchConfig = Static<typeof DispatchSchema>;
 export type Config = Static<typeof ConfigSchema>;

@@ -87,7 +87,7 @@ export async function createEvaluationPool(
   const piscina = new Piscina<WorkerTask | null, number[]>({
     // The worker is bundled at build time: one file loads ~10x faster than the module graph,
     // which is what a replacement thread pays after a crash or an abandoned evaluation.
-    filename: new URL('./worker.bundle.js', import.meta.url).href,
+    filename: new URL('./worker.bundle.mjs', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     maxQueue,

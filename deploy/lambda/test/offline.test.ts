@@ -1,0 +1,216 @@
+// End to end under serverless-offline: direct invokes (Lambda Invoke API) and the HTTP API.
+
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  createEmbeddedEvaluator,
+  createHttpEvaluator,
+  createLambdaEvaluator,
+  type DispatchConfig,
+  type RunConfig,
+  runEvolution,
+} from '@galapagos/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOffline } from './helpers.js';
+
+const FUNCTION = 'galapagos-dev-evaluate';
+const run: RunConfig = {
+  problem: 'onemax',
+  params: { length: 16 },
+  population: 24,
+  generations: 5,
+  cxpb: 0.9,
+  mutpb: 0.1,
+  tournament: 4,
+  hallOfFame: 3,
+  seed: 11,
+};
+// Modest concurrency: serverless-offline starts a worker thread per concurrent invoke.
+const dispatch: DispatchConfig = {
+  batchSize: 'auto',
+  concurrency: 3,
+  timeoutMs: 30_000,
+  retries: 6,
+  cache: true,
+};
+const outcome = (r: { logbook: unknown; best: unknown }) =>
+  JSON.stringify({ logbook: r.logbook, best: r.best });
+const cli = fileURLToPath(new URL('../../../packages/client/dist/cli.js', import.meta.url));
+
+let offline: Awaited<ReturnType<typeof startOffline>>;
+let reference: Awaited<ReturnType<typeof runEvolution>>;
+
+beforeAll(async () => {
+  // The SDK wants credentials and a region; the emulator does not check them.
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'offline',
+    AWS_SECRET_ACCESS_KEY: 'offline',
+    AWS_REGION: 'eu-west-1',
+  });
+  offline = await startOffline();
+  const embedded = await createEmbeddedEvaluator({ workers: 2 });
+  reference = await runEvolution({ run, dispatch, evaluator: embedded });
+  await embedded.close();
+});
+afterAll(() => offline?.stop());
+
+/** A proxy in front of the Invoke API that answers the n-th invoke itself. */
+async function invokeProxy(
+  upstream: string,
+  fault: (n: number) => 'pass' | 'throttle' | 'function-error',
+) {
+  let n = 0;
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const action = fault(++n);
+    if (action === 'throttle') {
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'TooManyRequestsException',
+      });
+      res.end(
+        JSON.stringify({
+          Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+          Type: 'User',
+          message: 'Rate Exceeded.',
+          retryAfterSeconds: '1',
+        }),
+      );
+      return;
+    }
+    if (action === 'function-error') {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-amz-function-error': 'Unhandled',
+      });
+      res.end(
+        JSON.stringify({
+          errorType: 'Runtime.ExitError',
+          errorMessage: 'RequestId: x Error: Runtime exited with error: signal: killed',
+        }),
+      );
+      return;
+    }
+    const reply = await fetch(upstream + req.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat(chunks),
+    });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const fnError = reply.headers.get('x-amz-function-error');
+    if (fnError) headers['x-amz-function-error'] = fnError;
+    res.writeHead(reply.status, headers);
+    res.end(Buffer.from(await reply.arrayBuffer()));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+describe('under serverless-offline', () => {
+  it('direct invokes give the same run as the local target', async () => {
+    const evaluator = await createLambdaEvaluator({
+      functionName: FUNCTION,
+      endpoint: offline.invoke,
+      region: 'eu-west-1',
+    });
+    try {
+      const result = await runEvolution({ run, dispatch, evaluator });
+      expect(outcome(result)).toBe(outcome(reference));
+    } finally {
+      await evaluator.close();
+    }
+  });
+
+  it('the offline HTTP API gives the same run too', async () => {
+    const evaluator = createHttpEvaluator({ urls: [offline.http], connections: 3 });
+    try {
+      expect(outcome(await runEvolution({ run, dispatch, evaluator }))).toBe(outcome(reference));
+    } finally {
+      await evaluator.close();
+    }
+  });
+
+  it('galapagos run --target lambda works from a config file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'galapagos-lambda-'));
+    try {
+      const config = join(dir, 'galapagos.config.json');
+      await writeFile(
+        config,
+        JSON.stringify({
+          run,
+          dispatch,
+          targets: {
+            lambda: {
+              type: 'lambda',
+              function: FUNCTION,
+              region: 'eu-west-1',
+              endpoint: offline.invoke,
+            },
+          },
+        }),
+      );
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [cli, 'run', '--config', config, '--target', 'lambda', '--json'],
+        { env: process.env },
+      );
+      expect(outcome(JSON.parse(stdout))).toBe(outcome(reference));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('surfaces the coded error of a direct invoke for an unknown problem', async () => {
+    const evaluator = await createLambdaEvaluator({
+      functionName: FUNCTION,
+      endpoint: offline.invoke,
+      region: 'eu-west-1',
+    });
+    try {
+      await expect(
+        evaluator.evaluate(
+          { problem: 'nope', genomes: ['0'] },
+          { signal: AbortSignal.timeout(30_000) },
+        ),
+      ).rejects.toMatchObject({
+        code: 'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
+        status: 404,
+        retryable: false,
+      });
+    } finally {
+      await evaluator.close();
+    }
+  });
+
+  it('retries a throttled invoke (429, honouring retryAfterSeconds) and a function error', async () => {
+    const proxy = await invokeProxy(offline.invoke, (n) =>
+      n === 2 ? 'throttle' : n === 4 ? 'function-error' : 'pass',
+    );
+    const evaluator = await createLambdaEvaluator({
+      functionName: FUNCTION,
+      endpoint: proxy.url,
+      region: 'eu-west-1',
+    });
+    try {
+      const started = performance.now();
+      const result = await runEvolution({ run, dispatch, evaluator });
+      expect(outcome(result)).toBe(outcome(reference));
+      expect(result.retries).toBe(2);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await evaluator.close();
+      await proxy.close();
+    }
+  });
+});

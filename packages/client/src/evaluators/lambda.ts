@@ -1,0 +1,135 @@
+import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import type { EvaluateRequest } from '@galapagos/core';
+import { EvaluationError, errorFromReply } from '../errors.js';
+import { fitnessOf } from './reply.js';
+import type { Evaluator, TargetHealth } from './types.js';
+
+export interface LambdaEvaluatorOptions {
+  /** Function name, ARN or partial ARN. */
+  readonly functionName: string;
+  /** Version or alias. */
+  readonly qualifier?: string;
+  readonly region?: string;
+  /** Another Invoke API, e.g. serverless-offline's `http://127.0.0.1:3002`. */
+  readonly endpoint?: string;
+  /** Largest request payload; synchronous invokes are capped at 6 MB. */
+  readonly maxBatchBytes?: number;
+}
+
+/** Errors worth another attempt: throttling, service trouble, the function failing. */
+const RETRYABLE = new Set([
+  'TooManyRequestsException',
+  'ServiceException',
+  'EC2ThrottledException',
+  'ResourceNotReadyException',
+  'ResourceConflictException',
+  'SnapStartNotReadyException',
+  'SnapStartTimeoutException',
+]);
+
+/**
+ * Evaluates by invoking a Lambda function directly (RequestResponse) with the evaluate request
+ * as the event. Credentials come from the standard AWS chain (environment, profile, role),
+ * never from the config file. The SDK does not retry (`maxAttempts: 1`): the dispatcher does,
+ * so retries never multiply.
+ */
+export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Promise<Evaluator> {
+  // Loaded on demand: only Lambda targets pay for the SDK.
+  const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
+  const client = new LambdaClient({
+    maxAttempts: 1,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+  const decoder = new TextDecoder();
+
+  const invoke = async (event: unknown, signal: AbortSignal): Promise<unknown> => {
+    let result: InvokeCommandOutput;
+    try {
+      result = await client.send(
+        new InvokeCommand({
+          FunctionName: options.functionName,
+          ...(options.qualifier ? { Qualifier: options.qualifier } : {}),
+          InvocationType: 'RequestResponse',
+          Payload: new TextEncoder().encode(JSON.stringify(event)),
+        }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      if (signal.aborted) throw signal.reason ?? error;
+      const e = error as {
+        name?: string;
+        message?: string;
+        retryAfterSeconds?: string | number;
+        $metadata?: { httpStatusCode?: number };
+      };
+      const name = e.name ?? 'Error';
+      const retryAfter = Number(e.retryAfterSeconds);
+      const status = e.$metadata?.httpStatusCode;
+      const retryable = RETRYABLE.has(name) || status === undefined || status >= 500;
+      throw new EvaluationError(
+        name === 'TooManyRequestsException'
+          ? 'GALAPAGOS_ERR_THROTTLED'
+          : status === undefined
+            ? 'GALAPAGOS_ERR_UNREACHABLE'
+            : 'GALAPAGOS_ERR_LAMBDA',
+        `${options.functionName}: ${name}: ${e.message ?? ''}`.trim(),
+        {
+          retryable,
+          ...(status === undefined ? {} : { status }),
+          ...(Number.isFinite(retryAfter) && retryAfter > 0
+            ? { retryAfterMs: retryAfter * 1000 }
+            : {}),
+          cause: error,
+        },
+      );
+    }
+    const text = result.Payload ? decoder.decode(result.Payload) : '';
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      payload = text;
+    }
+    if (result.FunctionError) {
+      const message = (payload as { errorMessage?: string } | null)?.errorMessage ?? text;
+      throw new EvaluationError(
+        'GALAPAGOS_ERR_FUNCTION_ERROR',
+        `${options.functionName} failed (${result.FunctionError}): ${message}`,
+        {
+          retryable: true,
+        },
+      );
+    }
+    return payload;
+  };
+
+  return {
+    maxBatchBytes: options.maxBatchBytes ?? 5.5 * 1024 * 1024,
+    async evaluate(request: EvaluateRequest, { signal }) {
+      const reply = (await invoke(request, signal)) as {
+        statusCode?: unknown;
+        code?: unknown;
+      } | null;
+      if (reply && typeof reply.code === 'string' && typeof reply.statusCode === 'number')
+        throw errorFromReply(reply.statusCode, reply, undefined);
+      return fitnessOf(reply, request.genomes.length);
+    },
+    async health(): Promise<TargetHealth[]> {
+      const where = `lambda:${options.functionName}${options.endpoint ? ` via ${options.endpoint}` : ''}`;
+      const started = performance.now();
+      try {
+        const reply = (await invoke(
+          { source: 'galapagos.warmup' },
+          AbortSignal.timeout(30_000),
+        )) as { warm?: boolean };
+        return [{ where, ok: reply?.warm === true, latencyMs: performance.now() - started }];
+      } catch (error) {
+        return [{ where, ok: false, error: (error as Error).message }];
+      }
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}

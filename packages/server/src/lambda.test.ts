@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp } from './test-utils.js';
+
+type Handler = (event: unknown, context: object) => Promise<unknown>;
+type HttpResult = { statusCode: number; headers: Record<string, string>; body: string };
+let handler: Handler;
+let reference: Awaited<ReturnType<typeof testApp>>;
+
+beforeAll(async () => {
+  process.env.GALAPAGOS_LOG_LEVEL = 'silent';
+  ({ handler } = (await import('./lambda.js')) as { handler: Handler });
+  reference = await testApp({ docsUi: false, problemModules: [] });
+});
+afterAll(() => reference.close());
+
+const context = { awsRequestId: 'test', functionName: 'galapagos-dev-evaluate' };
+
+function v2(method: string, path: string, body?: unknown) {
+  const [rawPath, rawQueryString = ''] = path.split('?');
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    headers: {
+      'content-type': 'application/json',
+      host: 'abc.execute-api.eu-west-1.amazonaws.com',
+    },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc',
+      domainName: 'abc.execute-api.eu-west-1.amazonaws.com',
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
+      requestId: 'r1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '22/Nov/2026:16:00:00 +0000',
+      timeEpoch: 0,
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    isBase64Encoded: false,
+  };
+}
+
+function v1(method: string, path: string, body?: unknown) {
+  return {
+    resource: '/{proxy+}',
+    path,
+    httpMethod: method,
+    headers: { 'content-type': 'application/json' },
+    multiValueHeaders: { 'content-type': ['application/json'] },
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { proxy: path.slice(1) },
+    requestContext: {
+      requestId: 'r1',
+      stage: 'dev',
+      identity: { sourceIp: '127.0.0.1' },
+      httpMethod: method,
+      path,
+    },
+    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+const evaluateBody = {
+  problem: 'onemax',
+  params: { length: 4 },
+  genomes: ['0000', '0111', '1111'],
+};
+const cases: [string, string, unknown][] = [
+  ['GET', '/health', undefined],
+  ['GET', '/v1/problems', undefined],
+  ['POST', '/v1/evaluate', evaluateBody],
+  ['POST', '/v1/evaluate', { problem: 'onemax', params: { length: 4 }, genomes: ['01'] }],
+  ['POST', '/v1/evaluate', { problem: 'nope', genomes: ['0'] }],
+  ['POST', '/v1/evaluate', '{"problem":'],
+  ['GET', '/one_max_fitness/0110', undefined],
+  ['GET', '/nowhere', undefined],
+  ['GET', '/docs/json', undefined],
+];
+
+/** What must match between the Lambda reply and app.inject: status, type, body (minus timings). */
+const comparable = (status: number, type: string | undefined, body: string) => {
+  let parsed: unknown = body;
+  try {
+    parsed = JSON.parse(body, (key, value) =>
+      key === 'elapsedMs' || key === 'uptime' ? 0 : value,
+    );
+  } catch {}
+  return { status, type: type?.split(';')[0], body: parsed };
+};
+
+describe('Lambda handler', () => {
+  it.each(cases)(
+    'answers %s %s through API Gateway v1 and v2 events as app.inject does',
+    async (method, path, body) => {
+      const expected = await reference.inject({
+        method: method as 'GET',
+        url: path,
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined
+          ? {}
+          : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const want = comparable(
+        expected.statusCode,
+        expected.headers['content-type'] as string,
+        expected.body,
+      );
+      for (const event of [v2(method, path, body), v1(method, path, body)]) {
+        const got = (await handler(event, context)) as HttpResult;
+        expect(comparable(got.statusCode, got.headers['content-type'], got.body)).toEqual(want);
+      }
+    },
+  );
+
+  it('answers direct invokes with the evaluate reply or the coded error object', async () => {
+    expect(await handler(evaluateBody, context)).toMatchObject({
+      fitness: [0, 3, 4],
+      problem: 'onemax',
+      count: 3,
+    });
+    expect(await handler({ problem: 'nope', genomes: ['0'] }, context)).toMatchObject({
+      statusCode: 404,
+      code: 'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
+    });
+    expect(
+      await handler({ problem: 'onemax', params: { length: 4 }, genomes: ['012'] }, context),
+    ).toMatchObject({
+      statusCode: 400,
+      code: 'GALAPAGOS_ERR_INVALID_GENOME',
+    });
+    expect(await handler({ genomes: 'x' }, context)).toMatchObject({
+      statusCode: 400,
+      code: 'GALAPAGOS_ERR_INVALID_REQUEST',
+    });
+    expect(await handler(null, context)).toMatchObject({ statusCode: 400 });
+  });
+
+  it('answers a scheduled warm-up without evaluating', async () => {
+    expect(
+      await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, context),
+    ).toEqual({ warm: true });
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * AWS Lambda entry: the same app, wrapped with serverless-http for API Gateway (REST v1, HTTP
+ * API v2) and Function URL events, built once per container. The handler also takes direct
+ * invokes whose event is an evaluate request body, answering `{ fitness, ... }` or a coded
+ * error object through the very same route (validation included).
+ */
+import { randomUUID } from 'node:crypto';
+import serverless from 'serverless-http';
+import { buildApp, INTERNAL_HEADER } from './app.js';
+import { optionsFromEnv } from './options.js';
+
+/**
+ * API keys from an SSM SecureString named by GALAPAGOS_API_KEYS_SSM (comma-separated keys),
+ * read once per container, so keys never sit in the template or the function's environment.
+ */
+async function apiKeysFromSsm(name: string | undefined): Promise<string[] | undefined> {
+  if (!name) return undefined;
+  // The AWS SDK ships with the Lambda runtime; it is not bundled.
+  const sdk = '@aws-sdk/client-ssm';
+  const { SSMClient, GetParameterCommand } = (await import(sdk)) as {
+    SSMClient: new () => { send(command: unknown): Promise<{ Parameter?: { Value?: string } }> };
+    GetParameterCommand: new (input: { Name: string; WithDecryption: boolean }) => unknown;
+  };
+  const reply = await new SSMClient().send(
+    new GetParameterCommand({ Name: name, WithDecryption: true }),
+  );
+  return (reply.Parameter?.Value ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+}
+
+const internalToken = randomUUID();
+const options = optionsFromEnv(process.env);
+const apiKeys = (await apiKeysFromSsm(process.env.GALAPAGOS_API_KEYS_SSM)) ?? options.apiKeys;
+const app = buildApp({ ...options, apiKeys, docsUi: false, internalToken });
+const ready = app.ready();
+const http = serverless(app.server);
+
+type Event = Record<string, unknown> | null | undefined;
+
+const isHttpEvent = (event: Event): boolean =>
+  !!event && ('requestContext' in event || 'httpMethod' in event || 'rawPath' in event);
+const isWarmUp = (event: Event): boolean =>
+  !!event && (event.source === 'aws.events' || event.source === 'galapagos.warmup');
+
+/** The Lambda handler: HTTP events, direct-invoke evaluate requests and warm-up pings. */
+export async function handler(event: Event, context: object): Promise<unknown> {
+  await ready;
+  if (isHttpEvent(event)) return http(event as object, context);
+  if (isWarmUp(event)) return { warm: true };
+  const reply = await app.inject({
+    method: 'POST',
+    url: '/v1/evaluate',
+    headers: { 'content-type': 'application/json', [INTERNAL_HEADER]: internalToken },
+    payload: JSON.stringify(event ?? null),
+  });
+  return reply.json();
+}
