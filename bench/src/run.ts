@@ -1,8 +1,13 @@
 /** `pnpm bench [suite…]`: runs the named suites, or all of them. */
 import { engineSuite } from './engine.js';
+import { lambdaSuite } from './lambda.js';
 import { serverSuite } from './server.js';
 
-const suites: Record<string, () => Promise<void>> = { engine: engineSuite, server: serverSuite };
+const suites: Record<string, () => Promise<void>> = {
+  engine: engineSuite,
+  server: serverSuite,
+  lambda: lambdaSuite,
+};
 
 const asked = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = asked.filter((name) => !(name in suites));

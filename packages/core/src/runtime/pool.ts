@@ -16,7 +16,10 @@ export interface EvaluationPoolOptions {
   readonly maxQueue?: number;
   /** Extra problems, as modules exporting `problems` (loaded in every thread too). */
   readonly problemModules?: readonly ProblemModule[];
-  /** Skip measuring the CPU and use this calibration for `cpu` cost. */
+  /**
+   * Work per ms for `cpu` cost. Default: measured on the main thread at the first request with
+   * a `cpu` cost, so pools that never see one (and cold starts) do not pay for measuring.
+   */
   readonly calibration?: CpuCalibration;
 }
 
@@ -42,7 +45,6 @@ export interface PoolStats {
 export interface EvaluationPool {
   readonly threads: number;
   readonly registry: ProblemRegistry;
-  readonly calibration: CpuCalibration;
   /**
    * Validates the request and returns one fitness per genome, same order.
    * @throws GalapagosError `GALAPAGOS_ERR_UNKNOWN_PROBLEM`, `…_INVALID_PARAMS`,
@@ -82,8 +84,8 @@ export async function createEvaluationPool(
   const maxQueue = options.maxQueue ?? Math.max(64, threads * 16);
   const modules = options.problemModules ?? [];
   const registry = await loadRegistry(modules);
-  const calibration = options.calibration ?? calibrateCpu();
-  const workerData: WorkerData = { calibration, problemModules: problemModuleUrls(modules) };
+  const workerData: WorkerData = { problemModules: problemModuleUrls(modules) };
+  let calibration = options.calibration;
   const piscina = new Piscina<WorkerTask | null, number[]>({
     // The worker is bundled at build time: one file loads ~10x faster than the module graph,
     // which is what a replacement thread pays after a crash or an abandoned evaluation.
@@ -106,6 +108,7 @@ export async function createEvaluationPool(
     const genomes = request.genomes as readonly Genome[];
     if (genomes.length === 0) return [];
     const cost = request.cost && request.cost.ms > 0 ? request.cost : undefined;
+    if (cost?.mode === 'cpu') calibration ??= calibrateCpu();
     const parts = cost
       ? Math.min(genomes.length, threads)
       : Math.max(
@@ -128,7 +131,13 @@ export async function createEvaluationPool(
         split(genomes, parts).map((chunk) =>
           piscina
             .run(
-              { problem: request.problem, params, cost, genomes: chunk },
+              {
+                problem: request.problem,
+                params,
+                cost,
+                genomes: chunk,
+                calibration: calibration ?? 0,
+              },
               { signal: batch.signal },
             )
             .catch((error: unknown) => {
@@ -166,7 +175,6 @@ export async function createEvaluationPool(
   return {
     threads,
     registry,
-    calibration,
     evaluate,
     stats: () => ({
       threads,

@@ -15,10 +15,11 @@ export interface WorkerTask {
   readonly params: Record<string, unknown>;
   readonly cost: Cost | undefined;
   readonly genomes: readonly Genome[];
+  /** Work per ms for `cpu` cost (measured once by the pool, on its first `cpu` request). */
+  readonly calibration: CpuCalibration;
 }
 
 export interface WorkerData {
-  readonly calibration: CpuCalibration;
   readonly problemModules: readonly string[];
 }
 
@@ -39,7 +40,7 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<nu
   const { instance } = (await registry).resolve(task.problem, task.params);
   const fitness = new Array<number>(task.genomes.length);
   for (let i = 0; i < task.genomes.length; i++) {
-    if (task.cost) await payCost(task.cost, data.calibration);
+    if (task.cost) await payCost(task.cost, task.calibration);
     fitness[i] = instance.fitness(task.genomes[i]!);
   }
   return fitness;

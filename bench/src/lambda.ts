@@ -1,0 +1,121 @@
+/**
+ * Suite `lambda`: the bundled Lambda handler.
+ * - Cold start: a fresh Node process imports the packaged handler (unzipped) and answers its
+ *   first invoke (median of several processes).
+ * - Warm overhead: sequential one-genome direct invokes under serverless-offline (median).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { createLambdaEvaluator } from '@galapagos/client';
+import { median, writeResult } from './report.js';
+
+const service = fileURLToPath(new URL('../../deploy/lambda/', import.meta.url));
+const serverless = join(service, 'node_modules/.bin/serverless');
+const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', GALAPAGOS_LOG_LEVEL: 'silent' };
+const COLD_RUNS = 7;
+const WARM_INVOKES = 50;
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+async function coldStarts(dir: string): Promise<number[]> {
+  const probe = `
+    const t0 = performance.now();
+    const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'handler.mjs')).href)});
+    const t1 = performance.now();
+    await handler({ problem: 'onemax', params: { length: 10 }, genomes: ['0101010101'] }, {});
+    console.log(JSON.stringify({ importMs: t1 - t0, totalMs: performance.now() - t0 }));
+    process.exit(0);`;
+  const runs: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', probe],
+      { cwd: dir, env },
+    );
+    runs.push((JSON.parse(stdout) as { totalMs: number }).totalMs);
+  }
+  return runs;
+}
+
+async function warmInvokes(): Promise<number[]> {
+  const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+  const child = spawn(serverless, ['offline', 'start'], {
+    cwd: service,
+    env: {
+      ...env,
+      GALAPAGOS_OFFLINE_HTTP_PORT: String(httpPort),
+      GALAPAGOS_OFFLINE_LAMBDA_PORT: String(lambdaPort),
+    },
+    stdio: 'ignore',
+  });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${httpPort}/health`)).ok) break;
+      } catch {}
+      if (i > 300) throw new Error('serverless offline did not start');
+      await sleep(200);
+    }
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'offline', AWS_SECRET_ACCESS_KEY: 'offline' });
+    const evaluator = await createLambdaEvaluator({
+      functionName: 'galapagos-dev-evaluate',
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${lambdaPort}`,
+    });
+    const request = { problem: 'onemax', params: { length: 10 }, genomes: ['0101010101'] };
+    const latencies: number[] = [];
+    for (let i = 0; i < WARM_INVOKES + 5; i++) {
+      const t = performance.now();
+      await evaluator.evaluate(request, { signal: AbortSignal.timeout(30_000) });
+      if (i >= 5) latencies.push(performance.now() - t);
+    }
+    await evaluator.close();
+    return latencies;
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
+export async function lambdaSuite(): Promise<void> {
+  const out = await mkdtemp(join(tmpdir(), 'galapagos-bench-lambda-'));
+  try {
+    await promisify(execFile)(serverless, ['package', '--package', out], { cwd: service, env });
+    const dir = join(out, 'unzipped');
+    await promisify(execFile)('python3', ['-m', 'zipfile', '-e', join(out, 'galapagos.zip'), dir]);
+    const cold = await coldStarts(dir);
+    const warm = await warmInvokes();
+    const figures = {
+      coldStartMs: { median: median(cold), runs: cold },
+      warmInvokeMs: {
+        median: median(warm),
+        p90: [...warm].sort((a, b) => a - b)[Math.floor(warm.length * 0.9)],
+        invokes: warm.length,
+      },
+    };
+    console.table({
+      'cold start (import + first invoke)': { 'median ms': figures.coldStartMs.median.toFixed(1) },
+      'warm direct invoke, serverless-offline': {
+        'median ms': figures.warmInvokeMs.median.toFixed(2),
+      },
+    });
+    console.log(
+      `wrote ${writeResult('lambda', { coldRuns: COLD_RUNS, warmInvokes: WARM_INVOKES }, figures)}`,
+    );
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
