@@ -1,0 +1,82 @@
+// `galapagos run --target azure` against the handler behind a local Functions-host stand-in.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createEmbeddedEvaluator, runEvolution } from '@galapagos/client';
+import { azureApp, handler } from '@galapagos/server/azure';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionsShim } from './shim.js';
+
+const cli = fileURLToPath(new URL('../../../packages/client/dist/cli.js', import.meta.url));
+const run = {
+  problem: 'onemax',
+  params: { length: 20 },
+  population: 30,
+  generations: 6,
+  cxpb: 0.9,
+  mutpb: 0.1,
+  tournament: 4,
+  hallOfFame: 3,
+  seed: 5,
+};
+const dispatch = {
+  batchSize: 'auto' as const,
+  concurrency: 4,
+  timeoutMs: 30_000,
+  retries: 4,
+  cache: true,
+};
+const outcome = (r: { logbook: unknown; best: unknown }) =>
+  JSON.stringify({ logbook: r.logbook, best: r.best });
+
+let shim: Awaited<ReturnType<typeof functionsShim>>;
+let dir: string;
+beforeAll(async () => {
+  process.env.GALAPAGOS_LOG_LEVEL = 'silent';
+  shim = await functionsShim(handler, 'function-key-1');
+  dir = await mkdtemp(join(tmpdir(), 'galapagos-azure-e2e-'));
+});
+afterAll(async () => {
+  await shim.close();
+  await azureApp.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('azure target', () => {
+  it('gives the same run as the local target, with the function key from the environment', async () => {
+    const embedded = await createEmbeddedEvaluator({ workers: 2 });
+    const reference = await runEvolution({ run, dispatch, evaluator: embedded });
+    await embedded.close();
+    const config = join(dir, 'galapagos.config.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        run,
+        dispatch,
+        targets: {
+          azure: {
+            type: 'http',
+            url: shim.url,
+            headers: { 'x-functions-key': { env: 'GALAPAGOS_AZURE_FUNCTION_KEY' } },
+          },
+        },
+      }),
+    );
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cli, 'run', '--config', config, '--target', 'azure', '--json'],
+      {
+        env: { ...process.env, GALAPAGOS_AZURE_FUNCTION_KEY: 'function-key-1' },
+      },
+    );
+    expect(outcome(JSON.parse(stdout))).toBe(outcome(reference));
+  });
+
+  it('is refused without the function key', async () => {
+    const reply = await fetch(`${shim.url}/health`);
+    expect(reply.status).toBe(401);
+  });
+});
