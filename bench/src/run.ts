@@ -1,4 +1,5 @@
 /** `pnpm bench [suite…]`: runs the named suites, or all of them. */
+import { dockerSuite } from './docker.js';
 import { engineSuite } from './engine.js';
 import { lambdaSuite } from './lambda.js';
 import { serverSuite } from './server.js';
@@ -7,6 +8,7 @@ const suites: Record<string, () => Promise<void>> = {
   engine: engineSuite,
   server: serverSuite,
   lambda: lambdaSuite,
+  docker: dockerSuite,
 };
 
 const asked = process.argv.slice(2).filter((a) => a !== '--');

@@ -1,0 +1,167 @@
+// The real Dockerfile, built and run with the real `docker` CLI (a Docker engine, or podman
+// serving the Docker API where none runs; see deploy/docker/engine.mjs).
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: plain ESM module shared with the benchmarks
+import { containerEngine, docker, healthy } from '../../deploy/docker/engine.mjs';
+import { cli, repoRoot, run } from './helpers.js';
+
+type Engine = { kind: string; env: NodeJS.ProcessEnv; stop: () => Promise<void> };
+const found = (await containerEngine()) as Engine | { skip: string };
+if ('skip' in found) console.warn(`\n!!! CONTAINER TESTS SKIPPED: ${found.skip} !!!\n`);
+const engine = 'skip' in found ? undefined : found;
+const IMAGE = 'galapagos-server:e2e';
+const started: string[] = [];
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+/** Starts a container of the image on a loopback port; resolves once it reports healthy. */
+async function startContainer(): Promise<{ name: string; url: string }> {
+  const port = await freePort();
+  const name = `galapagos-e2e-${process.pid}-${started.length}`;
+  started.push(name);
+  docker(engine, [
+    'run',
+    '-d',
+    '--name',
+    name,
+    '-p',
+    `127.0.0.1:${port}:8080`,
+    '-e',
+    'GALAPAGOS_WORKERS=2',
+    IMAGE,
+  ]);
+  for (let i = 0; !healthy(engine, name); i++) {
+    if (i > 100)
+      throw new Error(`container never became healthy:\n${docker(engine, ['logs', name])}`);
+    await sleep(200);
+  }
+  return { name, url: `http://127.0.0.1:${port}` };
+}
+
+const evaluated = async (url: string) =>
+  Number(
+    /galapagos_evaluations_total\{problem="onemax"\} (\d+)/.exec(
+      await (await fetch(`${url}/metrics`)).text(),
+    )?.[1] ?? 0,
+  );
+
+async function runCli(config: object, target: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'galapagos-docker-'));
+  try {
+    const file = join(dir, 'galapagos.config.json');
+    await writeFile(file, JSON.stringify(config));
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      cli,
+      'run',
+      '--config',
+      file,
+      '--target',
+      target,
+      '--json',
+    ]);
+    return JSON.parse(stdout) as { logbook: unknown; best: unknown };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+const outcome = (r: { logbook: unknown; best: unknown }) =>
+  JSON.stringify({ logbook: r.logbook, best: r.best });
+
+describe.skipIf(!engine)('docker target', () => {
+  let first: { name: string; url: string };
+
+  beforeAll(async () => {
+    docker(engine, [
+      'build',
+      '-f',
+      join(repoRoot, 'deploy/docker/Dockerfile'),
+      '-t',
+      IMAGE,
+      repoRoot,
+    ]);
+    first = await startContainer();
+  }, 600_000);
+  afterAll(async () => {
+    for (const name of started) {
+      try {
+        docker(engine, ['rm', '-f', name]);
+      } catch {}
+    }
+    await engine?.stop();
+  }, 60_000);
+
+  it('builds a small image that runs as a non-root user', () => {
+    const size = Number(docker(engine, ['image', 'inspect', '--format', '{{.Size}}', IMAGE]));
+    expect(size).toBeLessThan(250 * 1024 * 1024);
+    expect(docker(engine, ['image', 'inspect', '--format', '{{.Config.User}}', IMAGE])).toBe(
+      'node',
+    );
+    expect(docker(engine, ['exec', first.name, 'id', '-u'])).not.toBe('0');
+  });
+
+  it('galapagos run --target docker gives the same logbook as the local target', async () => {
+    const config = {
+      run: run(),
+      targets: {
+        docker: { type: 'http', url: first.url },
+        embedded: { type: 'embedded', workers: 2 },
+      },
+    };
+    const [viaDocker, local] = [await runCli(config, 'docker'), await runCli(config, 'embedded')];
+    expect(outcome(viaDocker)).toBe(outcome(local));
+  });
+
+  it('two replicas serve one run together, and both evaluate', async () => {
+    const second = await startContainer();
+    const before = [await evaluated(first.url), await evaluated(second.url)];
+    const config = {
+      run: run({ seed: 99 }),
+      dispatch: { batchSize: 4, concurrency: 4 },
+      targets: {
+        docker: { type: 'http', urls: [first.url, second.url] },
+        embedded: { type: 'embedded', workers: 2 },
+      },
+    };
+    const [viaDocker, local] = [await runCli(config, 'docker'), await runCli(config, 'embedded')];
+    expect(outcome(viaDocker)).toBe(outcome(local));
+    expect(await evaluated(first.url)).toBeGreaterThan(before[0]!);
+    expect(await evaluated(second.url)).toBeGreaterThan(before[1]!);
+    expect(docker(engine, ['logs', second.name])).toMatch(/"url":"\/v1\/evaluate"/);
+  });
+
+  it('docker stop ends it gracefully, exit 0, while an in-flight request completes', async () => {
+    const inFlight = fetch(`${first.url}/v1/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        problem: 'onemax',
+        params: { length: 4 },
+        cost: { ms: 1500, mode: 'sleep' },
+        genomes: ['0111', '1111'],
+      }),
+    });
+    await sleep(300);
+    const stopping = performance.now();
+    docker(engine, ['stop', '--time', '10', first.name]);
+    const stopSeconds = (performance.now() - stopping) / 1000;
+    const reply = await inFlight;
+    expect(reply.status).toBe(200);
+    expect(((await reply.json()) as { fitness: number[] }).fitness).toEqual([3, 4]);
+    expect(docker(engine, ['inspect', '--format', '{{.State.ExitCode}}', first.name])).toBe('0');
+    expect(stopSeconds).toBeLessThan(6);
+  });
+});
