@@ -140,3 +140,19 @@ describe('cpu cost calibration', () => {
     expect(calibrateCpu(5, 2)).toBeGreaterThan(100);
   });
 });
+
+describe('cancellation before start', () => {
+  it('refuses an already aborted request with the coded error', async () => {
+    const pool = await createEvaluationPool({ threads: 1, calibration: 1 });
+    try {
+      await expect(
+        pool.evaluate(
+          { problem: 'onemax', params: { length: 1 }, genomes: ['1'] },
+          { signal: AbortSignal.abort() },
+        ),
+      ).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_ABORTED' });
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -120,7 +120,10 @@ export async function createEvaluationPool(
         'GALAPAGOS_ERR_OVERLOADED',
         `evaluation queue is full (${piscina.queueSize} chunks waiting, limit ${maxQueue})`,
       );
-    signal?.throwIfAborted();
+    if (signal?.aborted)
+      throw new GalapagosError('GALAPAGOS_ERR_ABORTED', 'evaluation cancelled before it started', {
+        cause: signal.reason,
+      });
     // One failing chunk cancels its siblings: the batch has failed anyway.
     const batch = new AbortController();
     setMaxListeners(parts + 1, batch.signal);
