@@ -14,7 +14,7 @@ export async function createEmbeddedEvaluator(
     maxBatchBytes: Number.POSITIVE_INFINITY,
     async evaluate(request, { signal }) {
       try {
-        return await pool.evaluate(request, { signal });
+        return await pool.evaluate(request, { signal, trusted: true });
       } catch (error) {
         if (signal.aborted) throw signal.reason ?? error;
         if (isGalapagosError(error))

@@ -12,6 +12,7 @@ export {
 } from './cost.js';
 export {
   createEvaluationPool,
+  type EvaluateOptions,
   type EvaluationPool,
   type EvaluationPoolOptions,
   type EvaluationRequest,

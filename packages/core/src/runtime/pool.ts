@@ -6,6 +6,7 @@ import { assertGenomes, type Genome } from '../genome.js';
 import type { ProblemRegistry } from '../problems/registry.js';
 import type { Cost } from '../wire.js';
 import { assertCost, type CpuCalibration, calibrateCpu } from './cost.js';
+import { packGenomes } from './packing.js';
 import { loadRegistry, type ProblemModule, problemModuleUrls } from './problem-modules.js';
 import type { WorkerData, WorkerTask } from './worker.js';
 
@@ -31,6 +32,15 @@ export interface EvaluationRequest {
   readonly genomes: readonly unknown[];
 }
 
+export interface EvaluateOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * The genomes come from this process's own engine, so they are valid by construction and
+   * are not checked again. Never set it for genomes received from outside.
+   */
+  readonly trusted?: boolean;
+}
+
 export interface PoolStats {
   readonly threads: number;
   /** Threads running a chunk now. */
@@ -51,7 +61,7 @@ export interface EvaluationPool {
    *   `…_INVALID_GENOME`, `…_INVALID_COST`, `…_OVERLOADED`, `…_ABORTED`,
    *   `…_EVALUATION_FAILED`, `…_POOL_CLOSED`
    */
-  evaluate(request: EvaluationRequest, options?: { signal?: AbortSignal }): Promise<number[]>;
+  evaluate(request: EvaluationRequest, options?: EvaluateOptions): Promise<number[]>;
   stats(): PoolStats;
   /** Waits for running chunks, then stops every thread. */
   close(): Promise<void>;
@@ -96,14 +106,21 @@ export async function createEvaluationPool(
     idleTimeout: Number.POSITIVE_INFINITY,
     workerData,
   });
+  // piscina reports some worker faults as 'error' events (e.g. a reply for a task that was
+  // already cancelled); the affected tasks reject on their own, so these must not crash
+  // the process.
+  piscina.on('error', () => {});
   // Start every thread and load its problems now, so the first batch pays no start-up.
   await Promise.all(Array.from({ length: threads }, () => piscina.run(null)));
   let closed = false;
 
-  const evaluate: EvaluationPool['evaluate'] = async (request, { signal } = {}) => {
+  const evaluate: EvaluationPool['evaluate'] = async (
+    request,
+    { signal, trusted = false } = {},
+  ) => {
     if (closed) throw new GalapagosError('GALAPAGOS_ERR_POOL_CLOSED', 'the pool is closed');
     const { instance, params } = registry.resolve(request.problem, request.params ?? {});
-    assertGenomes(instance.genome, request.genomes);
+    if (!trusted) assertGenomes(instance.genome, request.genomes);
     if (request.cost !== undefined) assertCost(request.cost);
     const genomes = request.genomes as readonly Genome[];
     if (genomes.length === 0) return [];
@@ -131,23 +148,29 @@ export async function createEvaluationPool(
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const results = await Promise.all(
-        split(genomes, parts).map((chunk) =>
-          piscina
+        split(genomes, parts).map((chunk) => {
+          const packed = packGenomes(instance.genome, chunk);
+          return piscina
             .run(
               {
                 problem: request.problem,
                 params,
                 cost,
-                genomes: chunk,
+                genomes: packed,
                 calibration: calibration ?? 0,
               },
-              { signal: batch.signal },
+              {
+                signal: batch.signal,
+                ...(packed.kind === 'numbers'
+                  ? { transferList: [packed.data.buffer as ArrayBuffer] }
+                  : {}),
+              },
             )
             .catch((error: unknown) => {
               batch.abort(error);
               throw error;
-            }),
-        ),
+            });
+        }),
       );
       const fitness = results.flat();
       const bad = fitness.findIndex((f) => typeof f !== 'number' || !Number.isFinite(f));

@@ -3,10 +3,10 @@
  * a time, paying each genome's cost before computing its fitness.
  */
 import { workerData } from 'node:worker_threads';
-import type { Genome } from '../genome.js';
 import type { ProblemRegistry } from '../problems/registry.js';
 import type { Cost } from '../wire.js';
 import { type CpuCalibration, payCost } from './cost.js';
+import { type PackedGenomes, packedCount, unpackGenome } from './packing.js';
 import { loadRegistry } from './problem-modules.js';
 
 /** What the pool sends each worker for one chunk. Inputs are validated before they get here. */
@@ -14,7 +14,7 @@ export interface WorkerTask {
   readonly problem: string;
   readonly params: Record<string, unknown>;
   readonly cost: Cost | undefined;
-  readonly genomes: readonly Genome[];
+  readonly genomes: PackedGenomes;
   /** Work per ms for `cpu` cost (measured once by the pool, on its first `cpu` request). */
   readonly calibration: CpuCalibration;
 }
@@ -38,10 +38,11 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<nu
     return [];
   }
   const { instance } = (await registry).resolve(task.problem, task.params);
-  const fitness = new Array<number>(task.genomes.length);
-  for (let i = 0; i < task.genomes.length; i++) {
+  const count = packedCount(task.genomes);
+  const fitness = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
     if (task.cost) await payCost(task.cost, task.calibration);
-    fitness[i] = instance.fitness(task.genomes[i]!);
+    fitness[i] = instance.fitness(unpackGenome(task.genomes, i));
   }
   return fitness;
 }
