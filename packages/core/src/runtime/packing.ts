@@ -14,7 +14,7 @@ export function packGenomes(spec: GenomeSpec, genomes: readonly Genome[]): Packe
   if (spec.kind === 'binary')
     return { kind: 'bits', length: spec.length, data: (genomes as string[]).join('') };
   const data = new Float64Array(genomes.length * spec.length);
-  genomes.forEach((g, i) => data.set(g as number[], i * spec.length));
+  for (let i = 0; i < genomes.length; i++) data.set(genomes[i] as number[], i * spec.length);
   return { kind: 'numbers', length: spec.length, data };
 }
 
