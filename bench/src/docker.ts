@@ -3,10 +3,9 @@
  * CLI (a Docker engine, or podman serving its API; see deploy/docker/engine.mjs): image size,
  * and cold start from `docker run` to the first healthy answer (median of 5).
  */
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@galapagos/client';
 // @ts-expect-error: plain ESM module shared with the tests
 import { containerEngine, docker } from '../../deploy/docker/engine.mjs';
 import { median, writeResult } from './report.js';
@@ -14,14 +13,6 @@ import { median, writeResult } from './report.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const IMAGE = 'galapagos-server:bench';
 const RUNS = 5;
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 export async function dockerSuite(): Promise<void> {
   const engine = await containerEngine();

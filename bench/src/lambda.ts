@@ -7,13 +7,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { createLambdaEvaluator } from '@galapagos/client';
+import { createLambdaEvaluator, freePort } from '@galapagos/client';
 import { median, writeResult } from './report.js';
 
 const service = fileURLToPath(new URL('../../deploy/lambda/', import.meta.url));
@@ -21,14 +20,6 @@ const serverless = join(service, 'node_modules/.bin/serverless');
 const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', GALAPAGOS_LOG_LEVEL: 'silent' };
 const COLD_RUNS = 7;
 const WARM_INVOKES = 50;
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 async function coldStarts(dir: string): Promise<number[]> {
   const probe = `

@@ -1,13 +1,12 @@
 // The real Dockerfile, built and run with the real `docker` CLI (a Docker engine, or podman
 // serving the Docker API where none runs; see deploy/docker/engine.mjs).
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { freePort } from '@galapagos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM module shared with the benchmarks
 import { containerEngine, docker, healthy } from '../../deploy/docker/engine.mjs';
@@ -19,14 +18,6 @@ if ('skip' in found) console.warn(`\n!!! CONTAINER TESTS SKIPPED: ${found.skip} 
 const engine = 'skip' in found ? undefined : found;
 const IMAGE = 'galapagos-server:e2e';
 const started: string[] = [];
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 /** Starts a container of the image on a loopback port; resolves once it reports healthy. */
 async function startContainer(): Promise<{ name: string; url: string }> {

@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort } from '@galapagos/client';
 
 export const service = fileURLToPath(new URL('..', import.meta.url));
 const serverless = fileURLToPath(new URL('../node_modules/.bin/serverless', import.meta.url));
@@ -12,15 +12,6 @@ const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', GALAPAGOS_LOG_LEVEL: 
 /** `serverless <args>` in the service folder. */
 export const sls = (args: string[]) =>
   promisify(execFile)(serverless, args, { cwd: service, env, maxBuffer: 16 * 1024 * 1024 });
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 /** serverless-offline on free ports; resolves once its HTTP API answers /health. */
 export async function startOffline(): Promise<{

@@ -33,6 +33,7 @@ export type { Evaluator, TargetHealth } from './evaluators/types.js';
 export { engineConfig, type RunOptions, type RunResult, runEvolution } from './run.js';
 export {
   ensureLocalServer,
+  freePort,
   type LocalServer,
   type StartServerOptions,
   serverEntry,

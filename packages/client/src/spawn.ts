@@ -44,7 +44,8 @@ async function healthy(url: string, timeoutMs: number): Promise<boolean> {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on the loopback interface (for servers started by runs and tests). */
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
     probe.once('error', reject);
