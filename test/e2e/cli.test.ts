@@ -1,9 +1,13 @@
 // The `galapagos` command as a user runs it.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@galapagos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, runCli } from './helpers.js';
+import { cli, run, runCli } from './helpers.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -153,6 +157,33 @@ describe('galapagos run', () => {
     expect(stdout).toMatch(/gen\s+nevals\s+max\s+avg\s+min\s+std/);
     expect(stdout).toMatch(/^best: [01]{10}\s+fitness \d+/m);
     expect(stdout).toMatch(/theoretical limit: 3 rounds × 20 ms = 0\.06 s; elapsed\/limit \d/);
+  });
+});
+
+describe('galapagos serve', () => {
+  it('starts the local server, which answers and stops gracefully on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [cli, 'serve', '--port', String(port), '--workers', '1'],
+      {
+        env: { ...process.env, GALAPAGOS_LOG_LEVEL: 'warn' },
+        stdio: 'ignore',
+      },
+    );
+    try {
+      let health: Response | undefined;
+      for (let i = 0; i < 100 && !health?.ok; i++) {
+        health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+        if (!health?.ok) await sleep(100);
+      }
+      expect(((await health!.json()) as { workers: number }).workers).toBe(1);
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });
 
