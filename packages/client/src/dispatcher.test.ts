@@ -138,3 +138,14 @@ describe('Dispatcher', () => {
     expect(f.requests).toHaveLength(3);
   });
 });
+
+describe('auto batching and target capacity', () => {
+  it('sends no more batches at a time than the target has workers', async () => {
+    const f = fake();
+    const capped = { ...f.evaluator, capacity: 2 };
+    const d = new Dispatcher(capped, config({ concurrency: 32 }), problem);
+    const g = genomes(30);
+    expect(await d.evaluate(g)).toEqual(g.map(ones));
+    expect(f.requests.map((r) => r.genomes.length)).toEqual([15, 15]);
+  });
+});

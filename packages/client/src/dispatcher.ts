@@ -55,11 +55,19 @@ export class Dispatcher {
     this.limit = pLimit(config.concurrency);
   }
 
-  /** Genomes per request for `pending` genomes of about `genomeBytes` each. */
+  /**
+   * Genomes per request for `pending` genomes of about `genomeBytes` each. `auto` makes one
+   * batch per request slot: `concurrency`, or fewer when the target says it runs fewer
+   * evaluations at once (more, smaller requests would only queue there and cost overhead).
+   */
   batchSize(pending: number, genomeBytes: number): number {
+    const slots = Math.min(
+      this.config.concurrency,
+      this.evaluator.capacity ?? Number.POSITIVE_INFINITY,
+    );
     const wanted =
       this.config.batchSize === 'auto'
-        ? Math.ceil(pending / this.config.concurrency)
+        ? Math.ceil(pending / Math.max(1, slots))
         : this.config.batchSize;
     const fits = Math.max(
       1,

@@ -55,11 +55,19 @@ export async function openTarget(
     servers.push(local);
     urls = [local.url, ...urls.slice(1)];
   }
+  // The servers' worker threads, for auto batching; unknown if any server is not up yet.
+  const probe = createHttpEvaluator({ urls, headers, connections: 1 });
+  const health = await probe.health();
+  await probe.close();
+  const capacity = health.every((h) => h.ok && h.workers)
+    ? health.reduce((sum, h) => sum + (h.workers ?? 0), 0)
+    : undefined;
   const evaluator = createHttpEvaluator({
     urls,
     headers,
     connections: options.connections,
     ...(target.maxBatchBytes ? { maxBatchBytes: target.maxBatchBytes } : {}),
+    ...(capacity ? { capacity } : {}),
   });
   return {
     evaluator,

@@ -31,20 +31,21 @@ describe('overload', () => {
 
 describe('deadline', () => {
   it('answers 504 when evaluation outlives the deadline and abandons the work', async () => {
-    const app = await testApp({ timeoutMs: 400 });
+    const app = await testApp({ timeoutMs: 1000 });
     try {
       const started = performance.now();
       const r = await evaluate(
         app,
         onemax(4, ['0101', '0101'], { cost: { ms: 5000, mode: 'busy' } }),
       );
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(performance.now() - started).toBeLessThan(4000);
       expect(r.statusCode).toBe(504);
       expect(r.json().code).toBe('GALAPAGOS_ERR_TIMEOUT');
-      // The spinning threads were terminated, so the next request is served at once.
+      // The spinning threads were terminated (not left to spin for 5 s), so the next request
+      // is served by their replacements well within the deadline.
       const next = performance.now();
       expect((await evaluate(app, onemax(4, ['1111']))).json().fitness).toEqual([4]);
-      expect(performance.now() - next).toBeLessThan(1000);
+      expect(performance.now() - next).toBeLessThan(2500);
     } finally {
       await app.close();
     }
@@ -108,7 +109,8 @@ describe('the event loop stays free', () => {
       await new Promise((r) => setTimeout(r, 50));
       const started = performance.now();
       expect((await app.inject('/health')).statusCode).toBe(200);
-      expect(performance.now() - started).toBeLessThan(100);
+      // The cpu cost runs 400 ms on every worker; the event loop answers long before that.
+      expect(performance.now() - started).toBeLessThan(250);
       expect((await busy).statusCode).toBe(200);
     } finally {
       await app.close();

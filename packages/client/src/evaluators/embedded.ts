@@ -12,6 +12,7 @@ export async function createEmbeddedEvaluator(
   );
   return {
     maxBatchBytes: Number.POSITIVE_INFINITY,
+    capacity: pool.threads,
     async evaluate(request, { signal }) {
       try {
         return await pool.evaluate(request, { signal, trusted: true });

@@ -11,6 +11,8 @@ export interface HttpEvaluatorOptions {
   /** Keep-alive connections per URL. */
   readonly connections: number;
   readonly maxBatchBytes?: number;
+  /** Worker threads of all the servers together, when known (see {@link Evaluator.capacity}). */
+  readonly capacity?: number;
 }
 
 /** Connection-level failures: the request may not have reached the server, so retry. */
@@ -109,6 +111,7 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
 
   return {
     maxBatchBytes: options.maxBatchBytes ?? 6 * 1024 * 1024,
+    capacity: options.capacity,
     async evaluate(request: EvaluateRequest, { signal }) {
       const server = pick();
       server.outstanding++;

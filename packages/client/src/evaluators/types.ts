@@ -18,6 +18,11 @@ export interface TargetHealth {
 export interface Evaluator {
   /** Largest request body this evaluator accepts; the dispatcher splits batches to fit. */
   readonly maxBatchBytes: number;
+  /**
+   * How many evaluations the target runs at once (its worker threads), when known: auto
+   * batching sends no more batches at a time than it can work on.
+   */
+  readonly capacity?: number | undefined;
   evaluate(request: EvaluateRequest, options: { signal: AbortSignal }): Promise<number[]>;
   health(): Promise<TargetHealth[]>;
   close(): Promise<void>;
