@@ -4,15 +4,15 @@
  *   first invoke (median of several processes).
  * - Warm overhead: sequential one-genome direct invokes under serverless-offline (median).
  */
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { createLambdaEvaluator, freePort } from '@galapagos/client';
+import { createLambdaEvaluator } from '@galapagos/client';
+// @ts-expect-error: plain ESM module shared with the deploy tests
+import { startOffline } from '../../deploy/lambda/offline.mjs';
 import { median, writeResult } from './report.js';
 
 const service = fileURLToPath(new URL('../../deploy/lambda/', import.meta.url));
@@ -42,29 +42,13 @@ async function coldStarts(dir: string): Promise<number[]> {
 }
 
 async function warmInvokes(): Promise<number[]> {
-  const [httpPort, lambdaPort] = [await freePort(), await freePort()];
-  const child = spawn(serverless, ['offline', 'start'], {
-    cwd: service,
-    env: {
-      ...env,
-      GALAPAGOS_OFFLINE_HTTP_PORT: String(httpPort),
-      GALAPAGOS_OFFLINE_LAMBDA_PORT: String(lambdaPort),
-    },
-    stdio: 'ignore',
-  });
+  const offline = await startOffline();
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${httpPort}/health`)).ok) break;
-      } catch {}
-      if (i > 300) throw new Error('serverless offline did not start');
-      await sleep(200);
-    }
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'offline', AWS_SECRET_ACCESS_KEY: 'offline' });
     const evaluator = await createLambdaEvaluator({
-      functionName: 'galapagos-dev-evaluate',
+      functionName: offline.functionName,
       region: 'eu-west-1',
-      endpoint: `http://127.0.0.1:${lambdaPort}`,
+      endpoint: offline.invoke,
     });
     const request = { problem: 'onemax', params: { length: 10 }, genomes: ['0101010101'] };
     const latencies: number[] = [];
@@ -76,8 +60,7 @@ async function warmInvokes(): Promise<number[]> {
     await evaluator.close();
     return latencies;
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await offline.stop();
   }
 }
 

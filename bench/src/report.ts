@@ -28,7 +28,12 @@ export const median = (xs: readonly number[]): number => {
 };
 
 /** Writes `bench/results/<suite>.json` with the machine, commit and the suite's figures. */
-export function writeResult(suite: string, parameters: object, figures: object): string {
+export function writeResult(
+  suite: string,
+  parameters: object,
+  figures: object,
+  svg?: string,
+): string {
   const dir = new URL('../results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   const file = new URL(`${suite}.json`, dir);
@@ -41,5 +46,6 @@ export function writeResult(suite: string, parameters: object, figures: object):
     figures,
   };
   writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
+  if (svg !== undefined) writeFileSync(new URL(`${suite}.svg`, dir), svg);
   return file.pathname;
 }

@@ -2,16 +2,24 @@
 import { dockerSuite } from './docker.js';
 import { engineSuite } from './engine.js';
 import { lambdaSuite } from './lambda.js';
+import { overheadSuite } from './overhead.js';
+import { referenceSuite } from './reference.js';
 import { serverSuite } from './server.js';
 
-const suites: Record<string, () => Promise<void>> = {
+const suites: Record<string, (args: string[]) => Promise<void>> = {
+  reference: referenceSuite,
+  overhead: overheadSuite,
   engine: engineSuite,
   server: serverSuite,
   lambda: lambdaSuite,
   docker: dockerSuite,
 };
 
-const asked = process.argv.slice(2).filter((a) => a !== '--');
+const argv = process.argv.slice(2).filter((a) => a !== '--');
+// Suite names first; options (e.g. --cost-ms 3000) after them go to the suites.
+const firstOption = argv.findIndex((a) => a.startsWith('--'));
+const asked = firstOption < 0 ? argv : argv.slice(0, firstOption);
+const options = firstOption < 0 ? [] : argv.slice(firstOption);
 const unknown = asked.filter((name) => !(name in suites));
 if (unknown.length > 0) {
   console.error(`unknown suite ${unknown.join(', ')}; suites: ${Object.keys(suites).join(', ')}`);
@@ -19,5 +27,5 @@ if (unknown.length > 0) {
 }
 for (const name of asked.length > 0 ? asked : Object.keys(suites)) {
   console.log(`\n# ${name}`);
-  await suites[name]!();
+  await suites[name]!(options);
 }

@@ -1,0 +1,82 @@
+/**
+ * Suite `overhead`: OneMax length 100, population 1000, 20 generations, no cost: evaluations
+ * per second on each target (median of 3), against the reference design's ~2,000/s.
+ */
+
+import { availableParallelism } from 'node:os';
+import { type RunConfig, runEvolution } from '@galapagos/client';
+import { chart } from './chart.js';
+import { median, writeResult } from './report.js';
+import { openTargets } from './variants.js';
+
+const RUNS = 3;
+const REFERENCE_EVALS_PER_SECOND = 2000;
+
+export async function overheadSuite(): Promise<void> {
+  const run: RunConfig = {
+    problem: 'onemax',
+    params: { length: 100 },
+    population: 1000,
+    generations: 20,
+    cxpb: 0.9,
+    mutpb: 0.1,
+    tournament: 3,
+    hallOfFame: 1,
+    seed: 1,
+  };
+  const targets = await openTargets(availableParallelism(), {
+    docker: false,
+    lambda: true,
+    population: 32,
+  });
+  const rows: Record<string, unknown>[] = [];
+  try {
+    for (const variant of targets.variants) {
+      if (variant.name.startsWith('sequential')) continue;
+      const runs: number[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        const result = await runEvolution({
+          run,
+          dispatch: {
+            batchSize: 'auto',
+            concurrency: 32,
+            timeoutMs: 600_000,
+            retries: 4,
+            cache: false,
+            ...variant.dispatch,
+          },
+          evaluator: variant.evaluator,
+        });
+        runs.push(result.evalsPerSecond);
+      }
+      const evalsPerSecond = median(runs);
+      rows.push({
+        variant: variant.name,
+        evalsPerSecond,
+        timesReference: evalsPerSecond / REFERENCE_EVALS_PER_SECOND,
+        runs,
+      });
+      console.log(
+        `${variant.name.padEnd(40)} ${evalsPerSecond.toFixed(0)} evaluations/s = ${(evalsPerSecond / REFERENCE_EVALS_PER_SECOND).toFixed(1)}x`,
+      );
+    }
+  } finally {
+    await targets.close();
+  }
+  const svg = await chart(
+    rows.map((r) => ({
+      group: 'overhead',
+      label: String(r.variant),
+      value: r.timesReference as number,
+    })),
+    {
+      title:
+        'Overhead run (OneMax 100, population 1000, no cost): evaluations/s ÷ reference 2,000/s',
+      axis: '× reference',
+      rule: 50,
+    },
+  );
+  console.log(
+    `wrote ${writeResult('overhead', { ...run, runs: RUNS, referenceEvalsPerSecond: REFERENCE_EVALS_PER_SECOND }, { rows }, svg)}`,
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * Suite `reference`: the reference design's experiment (OneMax length 10, population 20,
+ * 5 generations, tournament 4, hall of fame 3, fixed seed; about 95 evaluations in 6 rounds)
+ * with a simulated cost per evaluation (300 ms, or `--cost-ms N`) in each mode, on every
+ * target these machines can run. Limit: rounds × cost for busy and sleep;
+ * max(rounds × cost, total CPU work / cores) for cpu.
+ */
+import { availableParallelism } from 'node:os';
+import { type RunConfig, runEvolution } from '@galapagos/client';
+import { chart } from './chart.js';
+import { median, writeResult } from './report.js';
+import { openTargets } from './variants.js';
+
+const RUNS = 3;
+const MODES = ['busy', 'sleep', 'cpu'] as const;
+
+export async function referenceSuite(args: string[]): Promise<void> {
+  const at = args.indexOf('--cost-ms');
+  const costMs = at >= 0 ? Number(args[at + 1]) : 300;
+  const run: RunConfig = {
+    problem: 'onemax',
+    params: { length: 10 },
+    population: 20,
+    generations: 5,
+    cxpb: 0.9,
+    mutpb: 0.1,
+    tournament: 4,
+    hallOfFame: 3,
+    seed: 42,
+  };
+  const cores = availableParallelism();
+  const targets = await openTargets(run.population, {
+    docker: true,
+    lambda: true,
+    population: run.population,
+  });
+  const rows: Record<string, unknown>[] = [];
+  try {
+    for (const mode of MODES) {
+      for (const variant of targets.variants) {
+        const runs: { elapsedMs: number; evaluations: number; rounds: number }[] = [];
+        for (let r = 0; r < RUNS; r++) {
+          const result = await runEvolution({
+            run: { ...run, cost: { ms: costMs, mode } },
+            dispatch: {
+              batchSize: 'auto',
+              concurrency: 32,
+              timeoutMs: 600_000,
+              retries: 4,
+              cache: false,
+              ...variant.dispatch,
+            },
+            evaluator: variant.evaluator,
+          });
+          runs.push({
+            elapsedMs: result.elapsedMs,
+            evaluations: result.evaluations,
+            rounds: result.logbook.length,
+          });
+        }
+        const { evaluations, rounds } = runs[0]!;
+        const limitMs =
+          mode === 'cpu'
+            ? Math.max(rounds * costMs, (evaluations * costMs) / cores)
+            : rounds * costMs;
+        const elapsedMs = median(runs.map((x) => x.elapsedMs));
+        rows.push({
+          mode,
+          variant: variant.name,
+          evaluations,
+          rounds,
+          elapsedMs,
+          limitMs,
+          ratio: elapsedMs / limitMs,
+          runs,
+        });
+        console.log(
+          `${mode.padEnd(5)} ${variant.name.padEnd(40)} ${evaluations} evals ${rounds} rounds ${(elapsedMs / 1000).toFixed(2)} s / limit ${(limitMs / 1000).toFixed(2)} s = ${(elapsedMs / limitMs).toFixed(3)}`,
+        );
+      }
+    }
+  } finally {
+    await targets.close();
+  }
+  for (const note of targets.notes) console.log(note);
+  console.table(
+    rows.map((r) => ({
+      mode: r.mode,
+      variant: r.variant,
+      evaluations: r.evaluations,
+      rounds: r.rounds,
+      'elapsed s': ((r.elapsedMs as number) / 1000).toFixed(2),
+      'limit s': ((r.limitMs as number) / 1000).toFixed(2),
+      'elapsed/limit': (r.ratio as number).toFixed(3),
+    })),
+  );
+  const svg = await chart(
+    rows.map((r) => ({
+      group: String(r.mode),
+      label: String(r.variant),
+      value: r.ratio as number,
+    })),
+    {
+      title: `Reference experiment, ${costMs} ms per evaluation: elapsed / theoretical limit (1 = the limit)`,
+      axis: 'elapsed / limit',
+      rule: 1,
+    },
+  );
+  console.log(
+    `wrote ${writeResult('reference', { ...run, costMs, runs: RUNS, cores, notes: targets.notes }, { rows }, svg)}`,
+  );
+}
