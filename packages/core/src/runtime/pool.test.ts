@@ -156,3 +156,35 @@ describe('cancellation before start', () => {
     }
   });
 });
+
+describe('small cost-free batches', () => {
+  it('are evaluated on the calling thread for shipped problems, and on the threads otherwise', async () => {
+    const pool = await createEvaluationPool({
+      threads: 1,
+      problemModules: [faulty],
+      calibration: 1,
+    });
+    try {
+      const before = pool.stats().completed;
+      expect(
+        await pool.evaluate({ problem: 'onemax', params: { length: 8 }, genomes: ['01010101'] }),
+      ).toEqual([4]);
+      expect(pool.stats().completed).toBe(before);
+      await pool.evaluate({
+        problem: 'onemax',
+        params: { length: 8 },
+        cost: { ms: 1, mode: 'sleep' },
+        genomes: ['01010101'],
+      });
+      await pool.evaluate({ problem: 'test-throws', genomes: ['0011'] });
+      await pool.evaluate({
+        problem: 'onemax',
+        params: { length: 4096 },
+        genomes: ['1'.repeat(4096)],
+      });
+      expect(pool.stats().completed).toBe(before + 3);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { GalapagosError, isGalapagosError } from '../errors.js';
 import { assertGenomes, type Genome } from '../genome.js';
-import type { ProblemRegistry } from '../problems/registry.js';
+import { builtinProblems, type ProblemRegistry } from '../problems/registry.js';
 import type { Cost } from '../wire.js';
 import { assertCost, type CpuCalibration, calibrateCpu } from './cost.js';
 import { packGenomes } from './packing.js';
@@ -67,6 +67,8 @@ export interface EvaluationPool {
   close(): Promise<void>;
 }
 
+/** Genes below which a cost-free batch of a shipped problem is evaluated on the calling thread. */
+const INLINE_GENES = 2048;
 /** Genes per chunk below which a cost-free batch is not worth splitting across threads. */
 const GENES_PER_CHUNK = 50_000;
 
@@ -141,6 +143,14 @@ export async function createEvaluationPool(
       throw new GalapagosError('GALAPAGOS_ERR_ABORTED', 'evaluation cancelled before it started', {
         cause: signal.reason,
       });
+    // A few genes of a shipped problem without cost take microseconds: a thread hop would
+    // cost more than the work. Anything bigger, costly or user-defined goes to the threads.
+    if (
+      !cost &&
+      genomes.length * instance.genome.length <= INLINE_GENES &&
+      builtinProblems.includes(registry.get(request.problem))
+    )
+      return genomes.map((g) => instance.fitness(g));
     // One failing chunk cancels its siblings: the batch has failed anyway.
     const batch = new AbortController();
     setMaxListeners(parts + 1, batch.signal);
