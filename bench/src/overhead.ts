@@ -4,10 +4,10 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { type RunConfig, runEvolution } from '@galapagos/client';
+import type { RunConfig } from '@galapagos/client';
 import { chart } from './chart.js';
 import { median, writeResult } from './report.js';
-import { openTargets } from './variants.js';
+import { openTargets, runVariant } from './variants.js';
 
 const RUNS = 3;
 const REFERENCE_EVALS_PER_SECOND = 2000;
@@ -33,22 +33,7 @@ export async function overheadSuite(): Promise<void> {
   try {
     for (const variant of targets.variants) {
       if (variant.name.startsWith('sequential')) continue;
-      const runs: number[] = [];
-      for (let r = 0; r < RUNS; r++) {
-        const result = await runEvolution({
-          run,
-          dispatch: {
-            batchSize: 'auto',
-            concurrency: 32,
-            timeoutMs: 600_000,
-            retries: 4,
-            cache: false,
-            ...variant.dispatch,
-          },
-          evaluator: variant.evaluator,
-        });
-        runs.push(result.evalsPerSecond);
-      }
+      const runs = (await runVariant(variant, run, RUNS)).map((result) => result.evalsPerSecond);
       const evalsPerSecond = median(runs);
       rows.push({
         variant: variant.name,

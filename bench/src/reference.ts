@@ -6,10 +6,10 @@
  * max(rounds × cost, total CPU work / cores) for cpu.
  */
 import { availableParallelism } from 'node:os';
-import { type RunConfig, runEvolution } from '@galapagos/client';
+import type { RunConfig } from '@galapagos/client';
 import { chart } from './chart.js';
 import { median, writeResult } from './report.js';
-import { openTargets } from './variants.js';
+import { openTargets, runVariant } from './variants.js';
 
 const RUNS = 3;
 const MODES = ['busy', 'sleep', 'cpu'] as const;
@@ -38,26 +38,13 @@ export async function referenceSuite(args: string[]): Promise<void> {
   try {
     for (const mode of MODES) {
       for (const variant of targets.variants) {
-        const runs: { elapsedMs: number; evaluations: number; rounds: number }[] = [];
-        for (let r = 0; r < RUNS; r++) {
-          const result = await runEvolution({
-            run: { ...run, cost: { ms: costMs, mode } },
-            dispatch: {
-              batchSize: 'auto',
-              concurrency: 32,
-              timeoutMs: 600_000,
-              retries: 4,
-              cache: false,
-              ...variant.dispatch,
-            },
-            evaluator: variant.evaluator,
-          });
-          runs.push({
+        const runs = (await runVariant(variant, { ...run, cost: { ms: costMs, mode } }, RUNS)).map(
+          (result) => ({
             elapsedMs: result.elapsedMs,
             evaluations: result.evaluations,
             rounds: result.logbook.length,
-          });
-        }
+          }),
+        );
         const { evaluations, rounds } = runs[0]!;
         const limitMs =
           mode === 'cpu'

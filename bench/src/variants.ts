@@ -12,6 +12,9 @@ import {
   type DispatchConfig,
   type Evaluator,
   type LocalServer,
+  type RunConfig,
+  type RunResult,
+  runEvolution,
   startServer,
 } from '@galapagos/client';
 // @ts-expect-error: plain ESM modules shared with the tests
@@ -151,4 +154,29 @@ export async function openTargets(
       for (const close of closers.reverse()) await close().catch(() => {});
     },
   };
+}
+
+/** Runs `run` on a variant `times` times (no cache: every evaluation is sent). */
+export async function runVariant(
+  variant: Variant,
+  run: RunConfig,
+  times: number,
+): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (let r = 0; r < times; r++)
+    results.push(
+      await runEvolution({
+        run,
+        dispatch: {
+          batchSize: 'auto',
+          concurrency: 32,
+          timeoutMs: 600_000,
+          retries: 4,
+          cache: false,
+          ...variant.dispatch,
+        },
+        evaluator: variant.evaluator,
+      }),
+    );
+  return results;
 }

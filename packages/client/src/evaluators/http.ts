@@ -15,20 +15,6 @@ export interface HttpEvaluatorOptions {
   readonly capacity?: number;
 }
 
-/** Connection-level failures: the request may not have reached the server, so retry. */
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 interface Server {
   readonly base: URL;
   readonly prefix: string;
@@ -92,19 +78,13 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
       return { status: response.statusCode, headers: response.headers, json };
     } catch (error) {
       if (signal.aborted) throw signal.reason ?? error;
-      const code = (error as { code?: string }).code ?? '';
-      if (UNREACHABLE.has(code))
-        throw new EvaluationError('GALAPAGOS_ERR_UNREACHABLE', `${server.base.origin}: ${code}`, {
-          retryable: true,
-          cause: error,
-        });
+      // No HTTP reply at all (refused, reset, DNS, socket closed): the batch may not have
+      // reached the server, so it is worth sending again.
+      const code = (error as { code?: string }).code;
       throw new EvaluationError(
         'GALAPAGOS_ERR_UNREACHABLE',
-        `${server.base.origin}: ${(error as Error).message}`,
-        {
-          retryable: true,
-          cause: error,
-        },
+        `${server.base.origin}: ${code ?? (error as Error).message}`,
+        { retryable: true, cause: error },
       );
     }
   };
