@@ -148,4 +148,31 @@ describe('auto batching and target capacity', () => {
     expect(await d.evaluate(g)).toEqual(g.map(ones));
     expect(f.requests.map((r) => r.genomes.length)).toEqual([15, 15]);
   });
+
+  const costly = { ...problem, cost: { ms: 1, mode: 'sleep' as const } };
+  it('with a cost, sends each server one request per wave of its threads', async () => {
+    const f = fake();
+    const d = new Dispatcher({ ...f.evaluator, capacity: 20 }, config({ concurrency: 32 }), costly);
+    const g = genomes(20);
+    expect(await d.evaluate(g)).toEqual(g.map(ones));
+    expect(f.requests.map((r) => r.genomes.length)).toEqual([20]);
+    expect(f.requests[0]?.cost).toEqual(costly.cost);
+  });
+
+  it('with a cost, splits waves across servers and keeps a wave per request', async () => {
+    const f = fake();
+    const two = { ...f.evaluator, capacity: 8, servers: 2 };
+    const d = new Dispatcher(two, config({ concurrency: 32 }), costly);
+    const g = genomes(20);
+    expect(await d.evaluate(g)).toEqual(g.map(ones));
+    expect(f.requests.map((r) => r.genomes.length)).toEqual([4, 4, 4, 4, 4]);
+  });
+
+  it('with a cost but no known capacity, fills the request slots', async () => {
+    const f = fake();
+    const d = new Dispatcher(f.evaluator, config({ concurrency: 4 }), costly);
+    const g = genomes(20);
+    expect(await d.evaluate(g)).toEqual(g.map(ones));
+    expect(f.requests.map((r) => r.genomes.length)).toEqual([5, 5, 5, 5]);
+  });
 });

@@ -59,16 +59,22 @@ export class Dispatcher {
    * Genomes per request for `pending` genomes of about `genomeBytes` each. `auto` makes one
    * batch per request slot: `concurrency`, or fewer when the target says it runs fewer
    * evaluations at once (more, smaller requests would only queue there and cost overhead).
+   * With a simulated cost and a known capacity, each genome holds a thread for a while: then
+   * `auto` sends each server one request per wave of its threads, which it spreads over them
+   * itself, so that a wave starts at once instead of one request at a time.
    */
   batchSize(pending: number, genomeBytes: number): number {
-    const slots = Math.min(
-      this.config.concurrency,
-      this.evaluator.capacity ?? Number.POSITIVE_INFINITY,
-    );
-    const wanted =
-      this.config.batchSize === 'auto'
-        ? Math.ceil(pending / Math.max(1, slots))
-        : this.config.batchSize;
+    const { capacity, servers = 1 } = this.evaluator;
+    const costly = (this.problem.cost?.ms ?? 0) > 0;
+    let wanted: number;
+    if (this.config.batchSize !== 'auto') wanted = this.config.batchSize;
+    else if (costly && capacity !== undefined)
+      wanted = Math.ceil(Math.min(pending, capacity) / servers);
+    else
+      wanted = Math.ceil(
+        pending /
+          Math.max(1, Math.min(this.config.concurrency, capacity ?? Number.POSITIVE_INFINITY)),
+      );
     const fits = Math.max(
       1,
       Math.floor((this.evaluator.maxBatchBytes - ENVELOPE_BYTES) / (genomeBytes + 1)),

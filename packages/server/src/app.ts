@@ -89,6 +89,7 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
     pool ??= await createEvaluationPool({
       threads: options.workers,
       maxQueue: options.maxQueue,
+      niceIncrement: options.workerNice,
       problemModules: options.problemModules,
     });
   });

@@ -8,6 +8,8 @@ export interface ServerOptions {
   readonly workers: number;
   /** Chunks that may wait for a thread; beyond it requests get 503. */
   readonly maxQueue: number;
+  /** Unix nice increment of the worker threads (0-19), so the request thread always gets a core. */
+  readonly workerNice: number;
   /** Largest simulated cost per genome a request may ask for, in ms. */
   readonly maxCostMs: number;
   /** Largest simulated cost per request (ms × genomes), in ms. */
@@ -42,6 +44,7 @@ export function defaultOptions(): ServerOptions {
   return {
     workers,
     maxQueue: Math.max(64, workers * 16),
+    workerNice: 10,
     maxCostMs: 10_000,
     maxCostTotalMs: 600_000,
     defaultCost: { ms: 0, mode: 'busy' },
@@ -64,12 +67,22 @@ export interface ListenOptions {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function integer(env: Env, name: string, fallback: number, min: number): number {
+function integer(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min)
-    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new Error(
+      max === Number.MAX_SAFE_INTEGER
+        ? `${name} must be an integer >= ${min}, got "${raw}"`
+        : `${name} must be an integer from ${min} to ${max}, got "${raw}"`,
+    );
   return value;
 }
 
@@ -92,6 +105,7 @@ export function optionsFromEnv(env: Env): ServerOptions {
   return {
     workers,
     maxQueue: integer(env, 'GALAPAGOS_MAX_QUEUE', Math.max(64, workers * 16), 0),
+    workerNice: integer(env, 'GALAPAGOS_WORKER_NICE', d.workerNice, 0, 19),
     maxCostMs: integer(env, 'GALAPAGOS_MAX_COST_MS', d.maxCostMs, 0),
     maxCostTotalMs: integer(env, 'GALAPAGOS_MAX_COST_TOTAL_MS', d.maxCostTotalMs, 0),
     defaultCost: { ms: integer(env, 'GALAPAGOS_DEFAULT_COST_MS', d.defaultCost.ms, 0), mode },

@@ -92,6 +92,7 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
   return {
     maxBatchBytes: options.maxBatchBytes ?? 6 * 1024 * 1024,
     capacity: options.capacity,
+    servers: servers.length,
     async evaluate(request: EvaluateRequest, { signal }) {
       const server = pick();
       server.outstanding++;

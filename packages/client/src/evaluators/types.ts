@@ -23,6 +23,8 @@ export interface Evaluator {
    * batching sends no more batches at a time than it can work on.
    */
   readonly capacity?: number | undefined;
+  /** Independent servers that capacity is spread over (default 1). */
+  readonly servers?: number | undefined;
   evaluate(request: EvaluateRequest, options: { signal: AbortSignal }): Promise<number[]>;
   health(): Promise<TargetHealth[]>;
   close(): Promise<void>;

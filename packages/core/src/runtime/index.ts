@@ -4,11 +4,18 @@
  */
 export {
   assertCost,
+  busyUntil,
   busyWait,
+  type CostContext,
   type CpuCalibration,
   calibrateCpu,
   cpuWork,
+  createSpinGauge,
+  monotonicMs,
   payCost,
+  payCostFrom,
+  type SpinGauge,
+  sleepUntil,
 } from './cost.js';
 export {
   createEvaluationPool,

@@ -65,6 +65,24 @@ describe('evaluation pool', () => {
     }
   });
 
+  it('makes a chunk that waited for a thread pay its whole cost, from when the thread frees up', async () => {
+    const started = performance.now();
+    const ends = await Promise.all(
+      bits(4, 5).map((genome) =>
+        pool
+          .evaluate({
+            problem: 'onemax',
+            params: { length: 4 },
+            cost: { ms: 60, mode: 'sleep' },
+            genomes: [genome],
+          })
+          .then(() => performance.now() - started),
+      ),
+    );
+    // Four threads: four requests end after one cost, the queued fifth after two.
+    expect(Math.max(...ends)).toBeGreaterThanOrEqual(119);
+  });
+
   it('turns a throwing fitness into a coded failure and keeps serving', async () => {
     await expect(
       pool.evaluate({ problem: 'test-throws', genomes: ['0001', '1111'] }),

@@ -5,7 +5,13 @@ import { GalapagosError, isGalapagosError } from '../errors.js';
 import { assertGenomes, type Genome } from '../genome.js';
 import { builtinProblems, type ProblemRegistry } from '../problems/registry.js';
 import type { Cost } from '../wire.js';
-import { assertCost, type CpuCalibration, calibrateCpu } from './cost.js';
+import {
+  assertCost,
+  type CpuCalibration,
+  calibrateCpu,
+  createSpinGauge,
+  monotonicMs,
+} from './cost.js';
 import { packGenomes } from './packing.js';
 import { loadRegistry, type ProblemModule, problemModuleUrls } from './problem-modules.js';
 import type { WorkerData, WorkerTask } from './worker.js';
@@ -22,6 +28,12 @@ export interface EvaluationPoolOptions {
    * a `cpu` cost, so pools that never see one (and cold starts) do not pay for measuring.
    */
   readonly calibration?: CpuCalibration;
+  /**
+   * How much lower than the calling thread the worker threads run (Unix nice increment, 0-19;
+   * default 10), so that a pool saturating every core never delays the thread that accepts
+   * requests, answers health checks and hands out the next batch.
+   */
+  readonly niceIncrement?: number;
 }
 
 /** A batch to evaluate: the body of `POST /v1/evaluate`. */
@@ -96,7 +108,11 @@ export async function createEvaluationPool(
   const maxQueue = options.maxQueue ?? Math.max(64, threads * 16);
   const modules = options.problemModules ?? [];
   const registry = await loadRegistry(modules);
-  const workerData: WorkerData = { problemModules: problemModuleUrls(modules) };
+  const workerData: WorkerData = {
+    problemModules: problemModuleUrls(modules),
+    gauge: createSpinGauge(),
+    cores: availableParallelism(),
+  };
   let calibration = options.calibration;
   const piscina = new Piscina<WorkerTask | null, number[]>({
     // The worker is bundled at build time: one file loads ~10x faster than the module graph,
@@ -106,6 +122,7 @@ export async function createEvaluationPool(
     maxThreads: threads,
     maxQueue,
     idleTimeout: Number.POSITIVE_INFINITY,
+    niceIncrement: options.niceIncrement ?? 10,
     workerData,
   });
   // piscina reports some worker faults as 'error' events (e.g. a reply for a task that was
@@ -120,6 +137,9 @@ export async function createEvaluationPool(
     request,
     { signal, trusted = false } = {},
   ) => {
+    // Costs count from here for every chunk that finds a thread free; a queued chunk's count
+    // starts when its thread frees up (see the worker).
+    const acceptedAt = monotonicMs();
     if (closed) throw new GalapagosError('GALAPAGOS_ERR_POOL_CLOSED', 'the pool is closed');
     const { instance, params } = registry.resolve(request.problem, request.params ?? {});
     if (!trusted) assertGenomes(instance.genome, request.genomes);
@@ -168,6 +188,7 @@ export async function createEvaluationPool(
                 cost,
                 genomes: packed,
                 calibration: calibration ?? 0,
+                postedAt: acceptedAt,
               },
               {
                 signal: batch.signal,
