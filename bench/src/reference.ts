@@ -15,8 +15,19 @@ const RUNS = 3;
 const MODES = ['busy', 'sleep', 'cpu'] as const;
 
 export async function referenceSuite(args: string[]): Promise<void> {
-  const at = args.indexOf('--cost-ms');
-  const costMs = at >= 0 ? Number(args[at + 1]) : 300;
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const costMs = Number(option('--cost-ms') ?? 300);
+  // A partial run (--modes busy,sleep / --only batched) prints its table but writes nothing.
+  const modes = (option('--modes')?.split(',') ?? MODES) as readonly (typeof MODES)[number][];
+  const only = option('--only');
+  const unknownMode = modes.find((m) => !MODES.includes(m));
+  if (!(costMs > 0) || unknownMode)
+    throw new Error(`usage: reference [--cost-ms N>0] [--modes ${MODES.join(',')}] [--only TEXT]`);
+  const partial = modes.length < MODES.length || only !== undefined;
+  const wanted = (name: string) => only === undefined || name.includes(only);
   const run: RunConfig = {
     problem: 'onemax',
     params: { length: 10 },
@@ -30,14 +41,14 @@ export async function referenceSuite(args: string[]): Promise<void> {
   };
   const cores = availableParallelism();
   const targets = await openTargets(run.population, {
-    docker: true,
-    lambda: true,
+    docker: wanted('docker'),
+    lambda: wanted('lambda'),
     population: run.population,
   });
   const rows: Record<string, unknown>[] = [];
   try {
-    for (const mode of MODES) {
-      for (const variant of targets.variants) {
+    for (const mode of modes) {
+      for (const variant of targets.variants.filter((v) => wanted(v.name))) {
         const runs = (await runVariant(variant, { ...run, cost: { ms: costMs, mode } }, RUNS)).map(
           (result) => ({
             elapsedMs: result.elapsedMs,
@@ -81,6 +92,10 @@ export async function referenceSuite(args: string[]): Promise<void> {
       'elapsed/limit': (r.ratio as number).toFixed(3),
     })),
   );
+  if (partial) {
+    console.log('partial run (--modes / --only): results not written');
+    return;
+  }
   const svg = await chart(
     rows.map((r) => ({
       group: String(r.mode),

@@ -1,11 +1,15 @@
 // Loads the build, like the pool tests (turbo builds first).
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import {
   busyUntil,
+  calibrateCpu,
   createSpinGauge,
   monotonicMs,
   payCostFrom,
   sleepUntil,
+  threadCpuMs,
 } from '../../dist/runtime/index.js';
 
 const cpuMs = (since: NodeJS.CpuUsage) => {
@@ -59,4 +63,28 @@ describe('cost counted from the hand-off', () => {
       expect(monotonicMs()).toBeGreaterThanOrEqual(from + 20);
     }
   });
+});
+
+describe('cpu calibration', () => {
+  it.runIf(threadCpuMs() !== undefined)(
+    'measures the work a core holds even while other threads crowd the cores',
+    async () => {
+      const alone = calibrateCpu();
+      const spin = `const { parentPort } = require('node:worker_threads');
+        parentPort.postMessage('spinning');
+        const end = Date.now() + 1500; while (Date.now() < end) {}`;
+      const crowd = Array.from(
+        { length: 2 * availableParallelism() },
+        () => new Worker(spin, { eval: true }),
+      );
+      try {
+        await Promise.all(crowd.map((w) => new Promise((r) => w.once('message', r))));
+        const crowded = calibrateCpu();
+        // On the wall clock this thread would get about a third of a core here.
+        expect(crowded / alone).toBeGreaterThan(0.6);
+      } finally {
+        await Promise.all(crowd.map((w) => w.terminate()));
+      }
+    },
+  );
 });

@@ -2,6 +2,7 @@
  * Simulated evaluation cost (the reference design's `busy_wait`, and two variants). Node-only:
  * it reads the clock, which the pure engine never does.
  */
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GalapagosError } from '../errors.js';
 import { COST_MODES, type Cost } from '../wire.js';
@@ -20,24 +21,47 @@ export function cpuWork(iterations: number): number {
 }
 
 /**
- * Measures how many {@link cpuWork} iterations one millisecond holds, taking the best of a few
- * samples so a briefly busy core does not skew it.
+ * This thread's time on a CPU so far, in ms (Linux's `/proc/thread-self/schedstat`), or
+ * `undefined` where the OS does not say.
  */
-export function calibrateCpu(sampleMs = 20, samples = 5): CpuCalibration {
-  let best = 0;
+export function threadCpuMs(): number | undefined {
+  try {
+    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Measures how many {@link cpuWork} iterations one millisecond of a core holds: the median of
+ * a few samples. Where the OS reports this thread's CPU time, the work is divided by that,
+ * not by the wall-clock time, so that cores shared with other threads (several emulated
+ * instances calibrating at once, say) do not make the measure small.
+ */
+export function calibrateCpu(sampleMs = 15, samples = 7): CpuCalibration {
+  const rates: number[] = [];
   let iterations = 50_000;
   cpuWork(iterations);
   for (let s = 0; s < samples; s++) {
     const start = performance.now();
+    const cpuStart = threadCpuMs();
     let done = 0;
     while (performance.now() - start < sampleMs) {
       cpuWork(iterations);
       done += iterations;
     }
-    best = Math.max(best, done / (performance.now() - start));
-    iterations = Math.max(1000, Math.round(best / 4));
+    const wall = performance.now() - start;
+    const cpuEnd = threadCpuMs();
+    const cpu = cpuStart === undefined || cpuEnd === undefined ? 0 : cpuEnd - cpuStart;
+    // Some kernels count CPU time in whole scheduler ticks: trust it only when it saw a good
+    // part of the sample.
+    const rate = done / (cpu > wall / 10 ? Math.min(cpu, wall) : wall);
+    rates.push(rate);
+    iterations = Math.max(1000, Math.round(rate / 4));
   }
-  return best;
+  rates.sort((a, b) => a - b);
+  return rates[Math.floor(rates.length / 2)]!;
 }
 
 /** Milliseconds on the process's monotonic clock: one clock for every thread of the process. */
@@ -98,14 +122,19 @@ export function busyWait(ms: number): void {
 }
 
 const napCell = new Int32Array(new SharedArrayBuffer(4));
+/** A sleeping thread takes ~0.3 ms to run again after its timer fires: it spins that long. */
+const WAKE_EARLY_MS = 0.3;
 
 /**
- * Blocks this thread without CPU until the monotonic clock reaches `deadline` (to the
- * microsecond, unlike a timer's whole milliseconds). For worker threads: it blocks the event loop.
+ * Blocks this thread until the monotonic clock reaches `deadline`, to the microsecond. It
+ * sleeps without CPU until shortly before, then spins the last 0.3 ms (see {@link busyUntil}
+ * for `gauge` and `cores`), since a woken thread takes about that long to run again. For
+ * worker threads: it blocks the event loop.
  */
-export function sleepUntil(deadline: number): void {
-  const left = deadline - monotonicMs();
+export function sleepUntil(deadline: number, gauge?: SpinGauge, cores = 1): void {
+  const left = deadline - monotonicMs() - WAKE_EARLY_MS;
   if (left > 0) Atomics.wait(napCell, 0, 0, left);
+  busyUntil(deadline, gauge, cores);
 }
 
 /** What a thread paying costs shares with its pool: see {@link payCostFrom}. */
@@ -124,7 +153,7 @@ export interface CostContext {
 export function payCostFrom(cost: Cost, from: number, context: CostContext): void {
   if (cost.ms <= 0) return;
   if (cost.mode === 'busy') busyUntil(from + cost.ms, context.gauge, context.cores);
-  else if (cost.mode === 'sleep') sleepUntil(from + cost.ms);
+  else if (cost.mode === 'sleep') sleepUntil(from + cost.ms, context.gauge, context.cores);
   else cpuWork(Math.round(cost.ms * context.calibration));
 }
 

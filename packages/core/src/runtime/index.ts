@@ -16,6 +16,7 @@ export {
   payCostFrom,
   type SpinGauge,
   sleepUntil,
+  threadCpuMs,
 } from './cost.js';
 export {
   createEvaluationPool,
