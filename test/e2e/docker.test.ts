@@ -104,6 +104,18 @@ describe.skipIf(!engine)('docker target', () => {
     expect(docker(engine, ['exec', first.name, 'id', '-u'])).not.toBe('0');
   });
 
+  it('runs its worker threads below the request thread', () => {
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the nice value; the image must carry the
+    // native module piscina lowers its threads' priority with.
+    const stats = docker(engine, ['exec', first.name, 'sh', '-c', 'cat /proc/1/task/*/stat']);
+    const nice = stats
+      .trim()
+      .split('\n')
+      .map((line) => Number(line.slice(line.lastIndexOf(')') + 2).split(' ')[16]));
+    expect(nice[0]).toBe(0);
+    expect(nice.filter((n) => n === 10)).toHaveLength(2);
+  });
+
   it('galapagos run --target docker gives the same logbook as the local target', async () => {
     const config = {
       run: run(),

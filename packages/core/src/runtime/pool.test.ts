@@ -1,4 +1,5 @@
 // The pool runs compiled worker threads, so these tests load the build (turbo builds first).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../dist/index.js';
 import {
@@ -151,6 +152,27 @@ describe('evaluation pool', () => {
       other.evaluate({ problem: 'onemax', params: { length: 1 }, genomes: ['1'] }),
     ).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_POOL_CLOSED' });
   });
+});
+
+describe('worker priority', () => {
+  const niceOfThreads = () =>
+    readdirSync(`/proc/${process.pid}/task`).map((tid) => {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'latin1');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+  it.runIf(existsSync('/proc/self/task'))(
+    'runs the worker threads, and only them, at the asked nice increment',
+    async () => {
+      const before = niceOfThreads().filter((n) => n === 7).length;
+      const pool = await createEvaluationPool({ threads: 2, niceIncrement: 7 });
+      try {
+        expect(niceOfThreads().filter((n) => n === 7).length - before).toBe(2);
+        expect(niceOfThreads()[0]).toBe(0);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 });
 
 describe('cpu cost calibration', () => {
