@@ -107,7 +107,13 @@ describe.skipIf(!engine)('docker target', () => {
   it('runs its worker threads below the request thread', () => {
     // Field 19 of /proc/<pid>/task/<tid>/stat is the nice value; the image must carry the
     // native module piscina lowers its threads' priority with.
-    const stats = docker(engine, ['exec', first.name, 'sh', '-c', 'cat /proc/1/task/*/stat']);
+    const stats: string = docker(engine, [
+      'exec',
+      first.name,
+      'sh',
+      '-c',
+      'cat /proc/1/task/*/stat',
+    ]);
     const nice = stats
       .trim()
       .split('\n')

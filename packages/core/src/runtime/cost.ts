@@ -3,7 +3,6 @@
  * it reads the clock, which the pure engine never does.
  */
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GalapagosError } from '../errors.js';
 import { COST_MODES, type Cost } from '../wire.js';
 
@@ -175,12 +174,4 @@ export function assertCost(cost: unknown): asserts cost is Cost {
       'GALAPAGOS_ERR_INVALID_COST',
       `cost must be { ms: a finite number >= 0, mode: ${COST_MODES.join(' | ')} }`,
     );
-}
-
-/** Pays the cost of one genome on the current thread. */
-export async function payCost(cost: Cost, calibration: CpuCalibration): Promise<void> {
-  if (cost.ms <= 0) return;
-  if (cost.mode === 'busy') busyWait(cost.ms);
-  else if (cost.mode === 'cpu') cpuWork(Math.round(cost.ms * calibration));
-  else await sleep(cost.ms);
 }

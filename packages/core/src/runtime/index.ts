@@ -12,7 +12,6 @@ export {
   cpuWork,
   createSpinGauge,
   monotonicMs,
-  payCost,
   payCostFrom,
   type SpinGauge,
   sleepUntil,
