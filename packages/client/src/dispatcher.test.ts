@@ -113,6 +113,25 @@ describe('Dispatcher', () => {
     expect(d.stats).toMatchObject({ timeouts: 1, retries: 1, requests: 2 });
   });
 
+  it('cancels every request in flight when the caller aborts, without waiting for timeouts', async () => {
+    const aborted: boolean[] = [];
+    const f = fake(async (_n, signal) => {
+      await new Promise((_, reject) =>
+        signal.addEventListener('abort', () => {
+          aborted.push(true);
+          reject(signal.reason);
+        }),
+      );
+    });
+    const d = new Dispatcher(f.evaluator, config({ batchSize: 1, concurrency: 8 }), problem);
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(new Error('stop')), 30);
+    const started = performance.now();
+    await expect(d.evaluate(genomes(8), { signal: caller.signal })).rejects.toThrow('stop');
+    expect(performance.now() - started).toBeLessThan(900);
+    expect(aborted).toHaveLength(8);
+  });
+
   it('stops at once on a non-retryable error, with its code', async () => {
     const f = fake(() => {
       throw new EvaluationError('GALAPAGOS_ERR_INVALID_GENOME', 'genome 0 must have length 6', {
