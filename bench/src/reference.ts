@@ -6,6 +6,7 @@
  * max(rounds × cost, total CPU work / cores) for cpu.
  */
 import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
 import type { RunConfig } from '@galapagos/client';
 import { chart } from './chart.js';
 import { median, writeResult } from './report.js';
@@ -15,17 +16,25 @@ const RUNS = 3;
 const MODES = ['busy', 'sleep', 'cpu'] as const;
 
 export async function referenceSuite(args: string[]): Promise<void> {
-  const option = (name: string) => {
-    const at = args.indexOf(name);
-    return at >= 0 ? args[at + 1] : undefined;
-  };
-  const costMs = Number(option('--cost-ms') ?? 300);
+  const usage = `usage: reference [--cost-ms N>0] [--modes ${MODES.join(',')}] [--only TEXT]`;
+  let values: { 'cost-ms'?: string; modes?: string; only?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        'cost-ms': { type: 'string' },
+        modes: { type: 'string' },
+        only: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${usage}`);
+  }
+  const costMs = Number(values['cost-ms'] ?? 300);
   // A partial run (--modes busy,sleep / --only batched) prints its table but writes nothing.
-  const modes = (option('--modes')?.split(',') ?? MODES) as readonly (typeof MODES)[number][];
-  const only = option('--only');
-  const unknownMode = modes.find((m) => !MODES.includes(m));
-  if (!(costMs > 0) || unknownMode)
-    throw new Error(`usage: reference [--cost-ms N>0] [--modes ${MODES.join(',')}] [--only TEXT]`);
+  const modes = (values.modes?.split(',') ?? MODES) as readonly (typeof MODES)[number][];
+  const only = values.only;
+  if (!(costMs > 0) || modes.some((m) => !MODES.includes(m))) throw new Error(usage);
   const partial = modes.length < MODES.length || only !== undefined;
   const wanted = (name: string) => only === undefined || name.includes(only);
   const run: RunConfig = {
