@@ -1,6 +1,6 @@
 // The two worker-thread files a bundled server needs beside its entry: piscina's own worker
 // (piscina starts `<dir of the bundle>/worker.js`, CommonJS) and @galapagos/core's evaluation
-// worker (`worker.bundle.mjs`). Used by the Lambda and Azure packaging.
+// worker (`worker.bundle.cjs`). Used by the Lambda and Azure packaging.
 import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,7 @@ const fromServer = createRequire(new URL('../package.json', import.meta.url));
 const coreDir = dirname(fromServer.resolve('@galapagos/core/package.json'));
 const fromCore = createRequire(join(coreDir, 'package.json'));
 
-/** Writes `worker.js` and `worker.bundle.mjs` into `outdir`. */
+/** Writes `worker.js` and `worker.bundle.cjs` into `outdir`. */
 export async function bundleWorkers(outdir) {
   await build({
     entryPoints: [join(dirname(fromCore.resolve('piscina')), 'worker.js')],
@@ -24,7 +24,7 @@ export async function bundleWorkers(outdir) {
     external: ['@napi-rs/nice'],
     outfile: join(outdir, 'worker.js'),
   });
-  copyFileSync(join(coreDir, 'dist/runtime/worker.bundle.mjs'), join(outdir, 'worker.bundle.mjs'));
+  copyFileSync(join(coreDir, 'dist/runtime/worker.bundle.cjs'), join(outdir, 'worker.bundle.cjs'));
 }
 
 /**

@@ -1,5 +1,6 @@
 // The pool runs compiled worker threads, so these tests load the build (turbo builds first).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../dist/index.js';
 import {
@@ -7,6 +8,7 @@ import {
   createEvaluationPool,
   type EvaluationPool,
 } from '../../dist/runtime/index.js';
+import { workerFile } from '../../dist/runtime/pool.js';
 
 const faulty = new URL('../../test-fixtures/faulty-problems.mjs', import.meta.url);
 const bits = (n: number, count: number) =>
@@ -151,6 +153,17 @@ describe('evaluation pool', () => {
     await expect(
       other.evaluate({ problem: 'onemax', params: { length: 1 }, genomes: ['1'] }),
     ).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_POOL_CLOSED' });
+  });
+});
+
+describe('worker entry', () => {
+  it('is a CommonJS file that require() loads without the ES module loader', () => {
+    // A thread terminated inside require(esm) aborts the process on Node 20; a .cjs entry
+    // never takes that path.
+    expect(workerFile.pathname.endsWith('.cjs')).toBe(true);
+    const entry = createRequire(import.meta.url)(workerFile.pathname) as Record<string, unknown>;
+    expect(typeof entry.default).toBe('function');
+    expect(entry[Symbol.toStringTag]).not.toBe('Module');
   });
 });
 

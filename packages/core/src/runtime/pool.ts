@@ -98,6 +98,15 @@ function split<T>(items: readonly T[], parts: number): T[][] {
   return chunks;
 }
 
+/**
+ * The worker threads' entry, bundled at build time: one file loads ~10x faster than the module
+ * graph, which is what a replacement thread pays after a crash or an abandoned evaluation. It
+ * is CommonJS on purpose: piscina require()s it, and on Node 20 a thread terminated while
+ * require() is loading an ES module aborts the whole process (a V8 assertion), which closing
+ * the pool while a replacement thread starts would do.
+ */
+export const workerFile = new URL('./worker.bundle.cjs', import.meta.url);
+
 /** Starts a pool of worker threads (all of them at once, so the first batch pays no start-up). */
 export async function createEvaluationPool(
   options: EvaluationPoolOptions = {},
@@ -115,9 +124,7 @@ export async function createEvaluationPool(
   };
   let calibration = options.calibration;
   const piscina = new Piscina<WorkerTask | null, number[]>({
-    // The worker is bundled at build time: one file loads ~10x faster than the module graph,
-    // which is what a replacement thread pays after a crash or an abandoned evaluation.
-    filename: new URL('./worker.bundle.mjs', import.meta.url).href,
+    filename: workerFile.href,
     minThreads: threads,
     maxThreads: threads,
     maxQueue,
