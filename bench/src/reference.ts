@@ -12,12 +12,13 @@ import { chart } from './chart.js';
 import { median, writeResult } from './report.js';
 import { openTargets, runVariant } from './variants.js';
 
+/** Measured runs per variant and mode (after one first run), unless `--runs N`. */
 const RUNS = 3;
 const MODES = ['busy', 'sleep', 'cpu'] as const;
 
 export async function referenceSuite(args: string[]): Promise<void> {
-  const usage = `usage: reference [--cost-ms N>0] [--modes ${MODES.join(',')}] [--only TEXT]`;
-  let values: { 'cost-ms'?: string; modes?: string; only?: string };
+  const usage = `usage: reference [--cost-ms N>0] [--modes ${MODES.join(',')}] [--only TEXT] [--runs N>=1]`;
+  let values: { 'cost-ms'?: string; modes?: string; only?: string; runs?: string };
   try {
     ({ values } = parseArgs({
       args,
@@ -25,6 +26,7 @@ export async function referenceSuite(args: string[]): Promise<void> {
         'cost-ms': { type: 'string' },
         modes: { type: 'string' },
         only: { type: 'string' },
+        runs: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -34,7 +36,14 @@ export async function referenceSuite(args: string[]): Promise<void> {
   // A partial run (--modes busy,sleep / --only batched) prints its table but writes nothing.
   const modes = (values.modes?.split(',') ?? MODES) as readonly (typeof MODES)[number][];
   const only = values.only;
-  if (!(costMs > 0) || modes.some((m) => !MODES.includes(m))) throw new Error(usage);
+  const runs = Number(values.runs ?? RUNS);
+  if (
+    !(costMs > 0) ||
+    !Number.isSafeInteger(runs) ||
+    runs < 1 ||
+    modes.some((m) => !MODES.includes(m))
+  )
+    throw new Error(usage);
   const partial = modes.length < MODES.length || only !== undefined;
   const wanted = (name: string) => only === undefined || name.includes(only);
   const run: RunConfig = {
@@ -60,8 +69,8 @@ export async function referenceSuite(args: string[]): Promise<void> {
       for (const variant of targets.variants.filter((v) => wanted(v.name))) {
         // One more run than measured: the first, on cold code paths (V8 compiles lazily and
         // tiers up over the first runs), is kept apart as `firstRun`.
-        const [first, ...runs] = (
-          await runVariant(variant, { ...run, cost: { ms: costMs, mode } }, RUNS + 1)
+        const [first, ...measured] = (
+          await runVariant(variant, { ...run, cost: { ms: costMs, mode } }, runs + 1)
         ).map((result) => ({
           elapsedMs: result.elapsedMs,
           evaluations: result.evaluations,
@@ -72,7 +81,7 @@ export async function referenceSuite(args: string[]): Promise<void> {
           mode === 'cpu'
             ? Math.max(rounds * costMs, (evaluations * costMs) / cores)
             : rounds * costMs;
-        const elapsedMs = median(runs.map((x) => x.elapsedMs));
+        const elapsedMs = median(measured.map((x) => x.elapsedMs));
         rows.push({
           mode,
           variant: variant.name,
@@ -82,10 +91,11 @@ export async function referenceSuite(args: string[]): Promise<void> {
           limitMs,
           ratio: elapsedMs / limitMs,
           firstRun: { ...first!, ratio: first!.elapsedMs / limitMs },
-          runs,
+          runs: measured,
         });
+        const ratios = measured.map((x) => x.elapsedMs / limitMs);
         console.log(
-          `${mode.padEnd(5)} ${variant.name.padEnd(40)} ${evaluations} evals ${rounds} rounds ${(elapsedMs / 1000).toFixed(2)} s / limit ${(limitMs / 1000).toFixed(2)} s = ${(elapsedMs / limitMs).toFixed(3)} (first run ${(first!.elapsedMs / limitMs).toFixed(3)})`,
+          `${mode.padEnd(5)} ${variant.name.padEnd(40)} ${evaluations} evals ${rounds} rounds ${(elapsedMs / 1000).toFixed(2)} s / limit ${(limitMs / 1000).toFixed(2)} s = ${(elapsedMs / limitMs).toFixed(3)} (runs ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}, first run ${(first!.elapsedMs / limitMs).toFixed(3)})`,
         );
       }
     }
@@ -122,6 +132,6 @@ export async function referenceSuite(args: string[]): Promise<void> {
     },
   );
   console.log(
-    `wrote ${writeResult('reference', { ...run, costMs, runs: RUNS, cores, notes: targets.notes }, { rows }, svg)}`,
+    `wrote ${writeResult('reference', { ...run, costMs, runs, cores, notes: targets.notes }, { rows }, svg)}`,
   );
 }
