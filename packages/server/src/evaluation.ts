@@ -35,21 +35,25 @@ export async function evaluateRequest(
       `cost.ms × genomes = ${cost.ms * genomes.length} ms exceeds this server's cap of ${options.maxCostTotalMs} ms per request`,
     );
 
-  const deadline = new AbortController();
-  const timer = setTimeout(
-    () => deadline.abort(new ServerError('GALAPAGOS_ERR_TIMEOUT', 'deadline')),
-    options.timeoutMs,
-  );
-  const signal = cancelled ? AbortSignal.any([deadline.signal, cancelled]) : deadline.signal;
+  // One controller per request, aborted by the deadline or by the caller leaving.
+  const abandon = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abandon.abort(new ServerError('GALAPAGOS_ERR_TIMEOUT', 'deadline'));
+  }, options.timeoutMs);
+  const onCancelled = () => abandon.abort(cancelled?.reason);
+  if (cancelled?.aborted) onCancelled();
+  else cancelled?.addEventListener('abort', onCancelled, { once: true });
   const started = performance.now();
   try {
-    const fitness = await pool.evaluate(request, { signal });
+    const fitness = await pool.evaluate(request, { signal: abandon.signal });
     const elapsedMs = performance.now() - started;
     metrics.evaluations.inc({ problem: request.problem }, fitness.length);
     metrics.latency.observe({ problem: request.problem }, elapsedMs / 1000);
     return { fitness, problem: request.problem, count: fitness.length, elapsedMs };
   } catch (error) {
-    if (deadline.signal.aborted && isGalapagosError(error, 'GALAPAGOS_ERR_ABORTED'))
+    if (timedOut && isGalapagosError(error, 'GALAPAGOS_ERR_ABORTED'))
       throw new ServerError(
         'GALAPAGOS_ERR_TIMEOUT',
         `evaluation exceeded the ${options.timeoutMs} ms deadline and was abandoned`,
@@ -57,5 +61,6 @@ export async function evaluateRequest(
     throw error;
   } finally {
     clearTimeout(timer);
+    cancelled?.removeEventListener('abort', onCancelled);
   }
 }

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { evaluate, onemax, testApp } from './test-utils.js';
 
@@ -45,6 +46,38 @@ describe('deadline', () => {
       // is served by their replacements well within the deadline.
       const next = performance.now();
       expect((await evaluate(app, onemax(4, ['1111']))).json().fitness).toEqual([4]);
+      expect(performance.now() - next).toBeLessThan(2500);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('client gone', () => {
+  it('abandons the evaluation when the client closes its connection', async () => {
+    const app = await testApp();
+    try {
+      const address = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
+      const body = JSON.stringify(
+        onemax(4, ['0101', '0101'], { cost: { ms: 5000, mode: 'busy' } }),
+      );
+      const leaving = request({
+        host: address.hostname,
+        port: address.port,
+        method: 'POST',
+        path: '/v1/evaluate',
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      });
+      const closed = new Promise((resolve) => leaving.on('close', resolve));
+      leaving.on('error', () => {});
+      leaving.end(body);
+      await new Promise((r) => setTimeout(r, 300));
+      leaving.destroy();
+      await closed;
+      // Both threads were spinning for that client; once it left they were freed (terminated
+      // and replaced), so this request does not wait out the 5 s.
+      const next = performance.now();
+      expect((await evaluate(app, sleepy(10))).statusCode).toBe(200);
       expect(performance.now() - next).toBeLessThan(2500);
     } finally {
       await app.close();
