@@ -36,8 +36,8 @@ let lastDone = 0;
 
 /**
  * Evaluates one chunk. A `null` task only loads the problems: the pool sends one to each
- * thread at start-up. (One entry point on purpose: piscina loading a second named export
- * of this module while the first load is still running crashes Node 20's ESM loader.)
+ * thread at start-up. (One entry point: piscina loads and caches each named export as a
+ * separate handler, and the entry is CommonJS for the reason given at `workerFile`.)
  */
 export default async function evaluateChunk(task: WorkerTask | null): Promise<number[]> {
   registry ??= loadRegistry(data.problemModules);
