@@ -23,6 +23,12 @@ export const ERROR_CODES = {
   GALAPAGOS_ERR_OVERLOADED: 'The evaluation pool queue is full; retry later.',
   GALAPAGOS_ERR_EVALUATION_FAILED: 'A fitness evaluation threw or its worker thread died.',
   GALAPAGOS_ERR_POOL_CLOSED: 'The evaluation pool has been closed.',
+  GALAPAGOS_ERR_INVALID_PROBLEM:
+    'A problem definition is malformed (id, schema, instance), or two problems share an id.',
+  GALAPAGOS_ERR_PROBLEM_MODULE:
+    'A problem module could not be loaded: missing, failing to build or import, or exporting no problems.',
+  GALAPAGOS_ERR_PROBLEM_MISMATCH:
+    "The target's (or the checkpoint's) problem fingerprint differs from this client's: different code.",
 } as const;
 
 /** One of the stable error codes of {@link ERROR_CODES}. */

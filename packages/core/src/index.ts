@@ -93,16 +93,21 @@ export {
   defaultRegistry,
   type ProblemRegistry,
   type ProblemSummary,
+  type RegistryOptions,
   type ResolvedProblem,
 } from './problems/registry.js';
 export { sphere } from './problems/sphere.js';
 export { tsp } from './problems/tsp.js';
 export {
   defineProblem,
+  type FitnessValue,
   type Objective,
+  type ParamsOf,
+  type ParamsSchema,
   type ProblemDefinition,
   type ProblemInstance,
 } from './problems/types.js';
+export { assertDefinition, PROBLEM_ID_PATTERN } from './problems/validate.js';
 export {
   forEachChosen,
   isRandomState,

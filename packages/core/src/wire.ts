@@ -76,6 +76,12 @@ export const ProblemSummarySchema = Type.Object({
   genome: GenomeSpecSchema,
   optimum: Type.Optional(Type.Number()),
   params: Type.Unknown({ description: 'JSON Schema of the parameters, with defaults.' }),
+  fingerprint: Type.Optional(
+    Type.String({
+      description:
+        "Hash of the problem's bundled code and definition: equal fingerprints, same fitness.",
+    }),
+  ),
 });
 
 /** `GET /v1/problems` reply. */

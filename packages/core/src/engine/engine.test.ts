@@ -19,7 +19,9 @@ function drive(state: EngineState, fitnessOf: (g: Genome[]) => number[], stopAt 
   return s;
 }
 const onemax10 = (genomes: Genome[]) =>
-  genomes.map((g) => defaultRegistry.resolve('onemax', { length: 10 }).instance.fitness(g));
+  genomes.map(
+    (g) => defaultRegistry.resolve('onemax', { length: 10 }).instance.fitness(g) as number,
+  );
 
 describe('init / ask / tell', () => {
   it('starts with an unevaluated random population of valid genomes', () => {
@@ -137,7 +139,7 @@ describe('determinism', () => {
     const config = { problem: 'knapsack', population: 30, generations: 12, seed: 5 };
     const whole = await run(config);
     const knapsackFitness = (genomes: Genome[]) =>
-      genomes.map((g) => defaultRegistry.resolve('knapsack').instance.fitness(g));
+      genomes.map((g) => defaultRegistry.resolve('knapsack').instance.fitness(g) as number);
     for (const k of [1, 4, 12]) {
       const checkpoint = JSON.stringify(drive(init(config), knapsackFitness, k));
       expect(JSON.parse(checkpoint).logbook).toHaveLength(k);

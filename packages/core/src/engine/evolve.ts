@@ -73,10 +73,14 @@ export async function evolve(config: unknown, options: EvolveOptions): Promise<E
   };
 }
 
-/** An in-process evaluator for a registry problem: fitness on the calling thread. */
+/**
+ * An in-process evaluator for a registry problem: fitness on the calling thread (awaited when
+ * the problem's fitness is asynchronous).
+ */
 export function localEvaluate(registry: ProblemRegistry = defaultRegistry): Evaluate {
   return (genomes, { problem, params }) => {
     const { instance } = registry.resolve(problem, params);
-    return genomes.map((g) => instance.fitness(g));
+    const values = genomes.map((g) => instance.fitness(g));
+    return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as number[]);
   };
 }

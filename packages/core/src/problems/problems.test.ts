@@ -8,7 +8,7 @@ import { builtinProblems, createRegistry, defaultRegistry } from './registry.js'
 import { defineProblem } from './types.js';
 
 const fitness = (id: string, params: object, genome: unknown) =>
-  defaultRegistry.resolve(id, params).instance.fitness(genome as never);
+  defaultRegistry.resolve(id, params).instance.fitness(genome as never) as number;
 
 /** Exact 0/1 knapsack optimum by dynamic programming over Pareto-optimal (weight, value) pairs. */
 function knapsackOptimum(capacity: number, weights: readonly number[], values: readonly number[]) {
@@ -82,7 +82,7 @@ describe('problem registry', () => {
       for (let i = 0; i < 50; i++) {
         const g = randomGenome(instance.genome, rng);
         expect(genomeProblem(instance.genome, g)).toBeUndefined();
-        const f = instance.fitness(g);
+        const f = instance.fitness(g) as number;
         expect(Number.isFinite(f)).toBe(true);
         if (instance.optimum !== undefined) {
           if (instance.objective === 'max') expect(f).toBeLessThanOrEqual(instance.optimum);

@@ -1,13 +1,14 @@
-import Value from 'typebox/value';
 import { GalapagosError } from '../errors.js';
 import type { GenomeSpec } from '../genome.js';
 import { knapsack } from './knapsack.js';
 import { nqueens } from './nqueens.js';
 import { onemax } from './onemax.js';
+import { paramsErrors, withDefaults } from './params.js';
 import { rastrigin } from './rastrigin.js';
 import { sphere } from './sphere.js';
 import { tsp } from './tsp.js';
 import type { Objective, ProblemDefinition, ProblemInstance } from './types.js';
+import { assertDefinition, instanceProblem } from './validate.js';
 
 /** A problem definition with validated, defaulted parameters and the instance they give. */
 export interface ResolvedProblem {
@@ -28,6 +29,8 @@ export interface ProblemSummary {
   readonly optimum?: number;
   /** JSON Schema of the parameters, with defaults. */
   readonly params: unknown;
+  /** Hash of the problem's code and definition, where the registry was given one. */
+  readonly fingerprint?: string;
 }
 
 /** An immutable set of problems keyed by id. */
@@ -37,6 +40,8 @@ export interface ProblemRegistry {
   get(id: string): ProblemDefinition;
   ids(): string[];
   summaries(): ProblemSummary[];
+  /** The fingerprint of a problem's code and definition, where known. */
+  fingerprint(id: string): string | undefined;
   /**
    * Validates `params` against the problem's schema, fills defaults and instantiates.
    * Instances are memoised per parameter set, so resolving the same problem per request is cheap.
@@ -45,15 +50,30 @@ export interface ProblemRegistry {
   resolve(id: string, params?: unknown): ResolvedProblem;
 }
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const MEMO_LIMIT = 64;
 
-/** Builds a registry from definitions; ids must be unique and well-formed. */
-export function createRegistry(definitions: readonly ProblemDefinition[]): ProblemRegistry {
+export interface RegistryOptions {
+  /** Fingerprints by problem id (see `@galapagos/core/runtime`'s module loader). */
+  readonly fingerprints?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Builds a registry from definitions, each checked (see {@link assertDefinition}); ids must be
+ * unique.
+ * @throws GalapagosError `GALAPAGOS_ERR_INVALID_PROBLEM`
+ */
+export function createRegistry(
+  definitions: readonly ProblemDefinition[],
+  options: RegistryOptions = {},
+): ProblemRegistry {
   const byId = new Map<string, ProblemDefinition>();
   for (const definition of definitions) {
-    if (!ID_PATTERN.test(definition.id)) throw new Error(`invalid problem id "${definition.id}"`);
-    if (byId.has(definition.id)) throw new Error(`duplicate problem id "${definition.id}"`);
+    assertDefinition(definition, 'problem registry');
+    if (byId.has(definition.id))
+      throw new GalapagosError(
+        'GALAPAGOS_ERR_INVALID_PROBLEM',
+        `duplicate problem id "${definition.id}"`,
+      );
     byId.set(definition.id, definition);
   }
   const memo = new Map<string, ResolvedProblem>();
@@ -78,21 +98,35 @@ export function createRegistry(definitions: readonly ProblemDefinition[]): Probl
     const key = `${id}\u0000${JSON.stringify(params)}`;
     const cached = memo.get(key);
     if (cached) return cached;
-    const filled = Value.Default(definition.params, Value.Clone(params));
-    if (!Value.Check(definition.params, filled)) {
-      const reasons = Value.Errors(definition.params, filled).map(
-        (e) => `${e.instancePath || '/'} ${e.message}`,
-      );
+    const filled = withDefaults(definition.params, params);
+    const reasons = paramsErrors(definition.params, filled);
+    if (reasons.length > 0) {
       throw new GalapagosError(
         'GALAPAGOS_ERR_INVALID_PARAMS',
         `invalid params for "${id}": ${reasons.join('; ')}`,
         { details: reasons },
       );
     }
+    let instance: ProblemInstance;
+    try {
+      instance = definition.instantiate(filled as never);
+    } catch (error) {
+      throw new GalapagosError(
+        'GALAPAGOS_ERR_INVALID_PARAMS',
+        `problem "${id}" refused its params: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    const broken = instanceProblem(instance);
+    if (broken)
+      throw new GalapagosError(
+        'GALAPAGOS_ERR_INVALID_PARAMS',
+        `problem "${id}" gave no usable instance for these params: ${broken}`,
+      );
     const resolved: ResolvedProblem = {
       definition,
       params: filled as Record<string, unknown>,
-      instance: definition.instantiate(filled as never),
+      instance,
     };
     if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
     memo.set(key, resolved);
@@ -104,6 +138,7 @@ export function createRegistry(definitions: readonly ProblemDefinition[]): Probl
     get,
     ids: () => [...byId.keys()],
     resolve,
+    fingerprint: (id) => options.fingerprints?.get(id),
     summaries: () =>
       [...byId.values()].map((definition) => {
         const { instance } = resolve(definition.id);
@@ -115,6 +150,9 @@ export function createRegistry(definitions: readonly ProblemDefinition[]): Probl
           genome: instance.genome,
           ...(instance.optimum === undefined ? {} : { optimum: instance.optimum }),
           params: definition.params,
+          ...(options.fingerprints?.has(definition.id)
+            ? { fingerprint: options.fingerprints.get(definition.id) as string }
+            : {}),
         };
       }),
   };

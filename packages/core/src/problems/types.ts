@@ -4,6 +4,9 @@ import type { Genome, GenomeSpec } from '../genome.js';
 /** Whether larger or smaller fitness is better. */
 export type Objective = 'max' | 'min';
 
+/** A fitness value, computed at once or later (an HTTP call, a child process, a file read). */
+export type FitnessValue = number | Promise<number>;
+
 /** A problem made concrete by its parameters: what the engine and the evaluators work with. */
 export interface ProblemInstance {
   /** The genomes this instance accepts. */
@@ -11,12 +14,29 @@ export interface ProblemInstance {
   readonly objective: Objective;
   /** The best fitness that exists, where it is known. */
   readonly optimum?: number;
-  /** The fitness of a genome that satisfies {@link ProblemInstance.genome}. Pure and finite. */
-  fitness(genome: Genome): number;
+  /**
+   * The fitness of a genome that satisfies {@link ProblemInstance.genome}: a finite number,
+   * or a Promise of one. It must depend on the genome alone (the determinism contract).
+   */
+  fitness(genome: Genome): FitnessValue;
+  /**
+   * Optional vectorised form: the fitness of a whole chunk at once, same order. When present,
+   * the evaluation pool calls it instead of {@link ProblemInstance.fitness} for each chunk.
+   */
+  fitnessBatch?(genomes: Genome[]): readonly number[] | Promise<readonly number[]>;
 }
 
+/**
+ * The JSON Schema of a problem's parameters: a TypeBox `Type.Object(...)` or a plain JSON
+ * Schema object (`{ type: 'object', properties: { ... } }`). Defaults apply either way.
+ */
+export type ParamsSchema = TObject | { readonly type: 'object'; readonly [key: string]: unknown };
+
+/** Parameters as the schema types them (plain JSON Schema: a record). */
+export type ParamsOf<S> = S extends TObject ? Static<S> : Record<string, unknown>;
+
 /** A fitness problem in the registry. */
-export interface ProblemDefinition<S extends TObject = TObject> {
+export interface ProblemDefinition<S extends ParamsSchema = ParamsSchema> {
   /** Registry key: lowercase letters, digits and dashes. */
   readonly id: string;
   readonly title: string;
@@ -24,11 +44,16 @@ export interface ProblemDefinition<S extends TObject = TObject> {
   /** JSON Schema of the parameters, with a default for each of them. */
   readonly params: S;
   /** Builds the instance for validated, defaulted parameters. */
-  instantiate(params: Static<S>): ProblemInstance;
+  instantiate(params: ParamsOf<S>): ProblemInstance;
+  /**
+   * Text that belongs to the fitness's code without being part of the module (the source of
+   * an external program, say): it enters the problem's fingerprint.
+   */
+  readonly source?: string;
 }
 
 /** Declares a problem with parameter types inferred from its schema. */
-export function defineProblem<S extends TObject>(
+export function defineProblem<S extends ParamsSchema>(
   definition: ProblemDefinition<S>,
 ): ProblemDefinition<S> {
   return definition;

@@ -2,6 +2,14 @@
  * `@galapagos/core/runtime`: the Node-only side of core, the simulated evaluation cost and the
  * worker-thread evaluation pool shared by the server and the client's embedded evaluator.
  */
+
+export {
+  type BundleOptions,
+  bundleHash,
+  bundleProblemModule,
+  type ProblemBundle,
+} from './bundle.js';
+export { type CommandProblemOptions, defineCommandProblem } from './command.js';
 export {
   assertCost,
   busyUntil,
@@ -25,4 +33,9 @@ export {
   type EvaluationRequest,
   type PoolStats,
 } from './pool.js';
-export { loadRegistry, type ProblemModule } from './problem-modules.js';
+export {
+  type LoadedProblems,
+  loadProblemModules,
+  loadRegistry,
+  type ProblemModule,
+} from './problem-modules.js';

@@ -5,6 +5,7 @@ import { GalapagosError, isGalapagosError } from '../errors.js';
 import { assertGenomes, type Genome } from '../genome.js';
 import { builtinProblems, type ProblemRegistry } from '../problems/registry.js';
 import type { Cost } from '../wire.js';
+import { watchChildren } from './children.js';
 import {
   assertCost,
   type CpuCalibration,
@@ -13,8 +14,8 @@ import {
   monotonicMs,
 } from './cost.js';
 import { packGenomes } from './packing.js';
-import { loadRegistry, type ProblemModule, problemModuleUrls } from './problem-modules.js';
-import type { WorkerData, WorkerTask } from './worker.js';
+import { loadProblemModules, type ProblemModule } from './problem-modules.js';
+import type { WorkerData, WorkerResult, WorkerTask } from './worker.js';
 
 export interface EvaluationPoolOptions {
   /** Worker threads; default: the available parallelism. Raise it for `sleep`/`busy` costs. */
@@ -34,6 +35,11 @@ export interface EvaluationPoolOptions {
    * requests, answers health checks and hands out the next batch.
    */
   readonly niceIncrement?: number;
+  /**
+   * Heap limit of each worker thread, MiB (default: Node's). A fitness that exhausts it fails
+   * its evaluation; the thread is replaced and the process stays up.
+   */
+  readonly threadMemoryMb?: number;
 }
 
 /** A batch to evaluate: the body of `POST /v1/evaluate`. */
@@ -83,6 +89,10 @@ export interface EvaluationPool {
 const INLINE_GENES = 2048;
 /** Genes per chunk below which a cost-free batch is not worth splitting across threads. */
 const GENES_PER_CHUNK = 50_000;
+/** Measured fitness time per chunk below which splitting further costs more than it saves. */
+const CHUNK_MS = 2;
+/** Weight of the newest measurement in a problem's running mean of fitness time per genome. */
+const MEASURE_WEIGHT = 0.3;
 
 /** Splits `items` into `parts` contiguous chunks of near-equal size. */
 function split<T>(items: readonly T[], parts: number): T[][] {
@@ -107,6 +117,26 @@ function split<T>(items: readonly T[], parts: number): T[][] {
  */
 export const workerFile = new URL('./worker.bundle.cjs', import.meta.url);
 
+/**
+ * What a chunk's failure means for the user: errors thrown by the fitness already name the
+ * problem and the genome; a thread that died (process.exit, out of memory) names the chunk.
+ */
+function describeFailure(error: unknown, problem: string, first: number, count: number): unknown {
+  if (!(error instanceof Error) || isGalapagosError(error) || error.name === 'AbortError')
+    return error;
+  if (error.message.startsWith(`problem "${problem}", genome `)) return error;
+  if (error.message === 'Task queue is at limit') return error;
+  const genomes = count === 1 ? `genome ${first}` : `genomes ${first}-${first + count - 1}`;
+  const code = (error as { code?: string }).code;
+  const why =
+    code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? "the fitness exhausted its worker thread's memory"
+      : `its worker thread died (${error.message})`;
+  return new Error(`problem "${problem}", ${genomes}: ${why}; the thread was replaced`, {
+    cause: error,
+  });
+}
+
 /** Starts a pool of worker threads (all of them at once, so the first batch pays no start-up). */
 export async function createEvaluationPool(
   options: EvaluationPoolOptions = {},
@@ -115,15 +145,14 @@ export async function createEvaluationPool(
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const maxQueue = options.maxQueue ?? Math.max(64, threads * 16);
-  const modules = options.problemModules ?? [];
-  const registry = await loadRegistry(modules);
+  const { registry, bundles } = await loadProblemModules(options.problemModules ?? []);
   const workerData: WorkerData = {
-    problemModules: problemModuleUrls(modules),
+    problemModules: bundles.map((b) => b.file),
     gauge: createSpinGauge(),
     cores: availableParallelism(),
   };
   let calibration = options.calibration;
-  const piscina = new Piscina<WorkerTask | null, number[]>({
+  const piscina = new Piscina<WorkerTask | null, WorkerResult>({
     filename: workerFile.href,
     minThreads: threads,
     maxThreads: threads,
@@ -131,7 +160,13 @@ export async function createEvaluationPool(
     idleTimeout: Number.POSITIVE_INFINITY,
     niceIncrement: options.niceIncrement ?? 10,
     workerData,
+    ...(options.threadMemoryMb
+      ? { resourceLimits: { maxOldGenerationSizeMb: options.threadMemoryMb } }
+      : {}),
   });
+  // External programs started by a thread the pool lost (abandoned work, a crash) end with it.
+  const children = watchChildren();
+  piscina.on('workerDestroy', (worker: { id: number }) => children.killChildrenOf(worker.id));
   // piscina reports some worker faults as 'error' events (e.g. a reply for a task that was
   // already cancelled); the affected tasks reject on their own, so these must not crash
   // the process.
@@ -139,6 +174,31 @@ export async function createEvaluationPool(
   // Start every thread and load its problems now, so the first batch pays no start-up.
   await Promise.all(Array.from({ length: threads }, () => piscina.run(null)));
   let closed = false;
+  /** Measured fitness time per genome, ms, by problem: cost-free batches are chunked by it. */
+  const perGenomeMs = new Map<string, number>();
+  const measured = (problem: string, genomes: number, ms: number) => {
+    if (genomes === 0) return;
+    const sample = ms / genomes;
+    const before = perGenomeMs.get(problem);
+    perGenomeMs.set(
+      problem,
+      before === undefined ? sample : before + MEASURE_WEIGHT * (sample - before),
+    );
+  };
+  /**
+   * Chunks for a batch. With a cost or a costly fitness, every thread gets a share; a cheap
+   * fitness goes in few chunks (a thread hop costs more than the work). A problem never
+   * measured yet is assumed costly unless it is a shipped one.
+   */
+  const chunksFor = (problem: string, count: number, genes: number, cost: boolean) => {
+    if (cost) return Math.min(count, threads);
+    const perGenome =
+      perGenomeMs.get(problem) ??
+      (builtinProblems.includes(registry.get(problem)) ? 0 : Number.POSITIVE_INFINITY);
+    const byGenes = Math.ceil((count * genes) / GENES_PER_CHUNK);
+    const byTime = Math.ceil((count * perGenome) / CHUNK_MS);
+    return Math.max(1, Math.min(threads, count, Math.max(byGenes, byTime)));
+  };
 
   const evaluate: EvaluationPool['evaluate'] = async (
     request,
@@ -155,12 +215,7 @@ export async function createEvaluationPool(
     if (genomes.length === 0) return [];
     const cost = request.cost && request.cost.ms > 0 ? request.cost : undefined;
     if (cost?.mode === 'cpu') calibration ??= calibrateCpu();
-    const parts = cost
-      ? Math.min(genomes.length, threads)
-      : Math.max(
-          1,
-          Math.min(threads, Math.ceil((genomes.length * instance.genome.length) / GENES_PER_CHUNK)),
-        );
+    const parts = chunksFor(request.problem, genomes.length, instance.genome.length, !!cost);
     if (piscina.queueSize + parts > maxQueue)
       throw new GalapagosError(
         'GALAPAGOS_ERR_OVERLOADED',
@@ -177,16 +232,19 @@ export async function createEvaluationPool(
       genomes.length * instance.genome.length <= INLINE_GENES &&
       builtinProblems.includes(registry.get(request.problem))
     )
-      return genomes.map((g) => instance.fitness(g));
+      return genomes.map((g) => instance.fitness(g) as number);
     // One failing chunk cancels its siblings: the batch has failed anyway.
     const batch = new AbortController();
     setMaxListeners(parts + 1, batch.signal);
     const onAbort = () => batch.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      let offset = 0;
       const results = await Promise.all(
         split(genomes, parts).map((chunk) => {
           const packed = packGenomes(instance.genome, chunk);
+          const first = offset;
+          offset += chunk.length;
           return piscina
             .run(
               {
@@ -194,6 +252,7 @@ export async function createEvaluationPool(
                 params,
                 cost,
                 genomes: packed,
+                offset: first,
                 calibration: calibration ?? 0,
                 postedAt: acceptedAt,
               },
@@ -206,18 +265,14 @@ export async function createEvaluationPool(
             )
             .catch((error: unknown) => {
               batch.abort(error);
-              throw error;
+              throw describeFailure(error, request.problem, first, chunk.length);
             });
         }),
       );
-      const fitness = results.flat();
-      const bad = fitness.findIndex((f) => typeof f !== 'number' || !Number.isFinite(f));
-      if (bad >= 0)
-        throw new GalapagosError(
-          'GALAPAGOS_ERR_EVALUATION_FAILED',
-          `problem "${request.problem}" returned a non-finite fitness for genome ${bad}`,
-        );
-      return fitness;
+      let fitnessMs = 0;
+      for (const r of results) fitnessMs += r.fitnessMs;
+      measured(request.problem, genomes.length, fitnessMs);
+      return results.flatMap((r) => r.fitness);
     } catch (error) {
       if (isGalapagosError(error)) throw error;
       if (signal?.aborted)
@@ -228,8 +283,8 @@ export async function createEvaluationPool(
         throw new GalapagosError('GALAPAGOS_ERR_OVERLOADED', 'evaluation queue is full');
       throw new GalapagosError(
         'GALAPAGOS_ERR_EVALUATION_FAILED',
-        `evaluation of "${request.problem}" failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
+        error instanceof Error ? error.message : String(error),
+        { cause: error, details: { problem: request.problem } },
       );
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -250,6 +305,7 @@ export async function createEvaluationPool(
     close: async () => {
       closed = true;
       await piscina.close();
+      children.close();
     },
   };
 }

@@ -4,11 +4,12 @@
  * (it has nothing else to do meanwhile), which keeps their timing to the microsecond.
  */
 import { workerData } from 'node:worker_threads';
-import type { ProblemRegistry } from '../problems/registry.js';
+import type { Genome } from '../genome.js';
+import { builtinProblems, createRegistry, type ProblemRegistry } from '../problems/registry.js';
 import type { Cost } from '../wire.js';
 import { type CpuCalibration, monotonicMs, payCostFrom, type SpinGauge } from './cost.js';
+import { importBundles } from './import-bundles.js';
 import { type PackedGenomes, packedCount, unpackGenome } from './packing.js';
-import { loadRegistry } from './problem-modules.js';
 
 /** What the pool sends each worker for one chunk. Inputs are validated before they get here. */
 export interface WorkerTask {
@@ -16,13 +17,23 @@ export interface WorkerTask {
   readonly params: Record<string, unknown>;
   readonly cost: Cost | undefined;
   readonly genomes: PackedGenomes;
+  /** Index of the chunk's first genome in its request, for error messages. */
+  readonly offset: number;
   /** Work per ms for `cpu` cost (measured once by the pool, on its first `cpu` request). */
   readonly calibration: CpuCalibration;
   /** When the pool handed the chunk over ({@link monotonicMs}): costs count from then. */
   readonly postedAt: number;
 }
 
+/** A chunk's fitness, and how long computing it took (the pool sizes chunks by it). */
+export interface WorkerResult {
+  readonly fitness: number[];
+  /** Time spent in the fitness function, costs excluded, ms. */
+  readonly fitnessMs: number;
+}
+
 export interface WorkerData {
+  /** Problem bundles (already built by the pool) to import. */
   readonly problemModules: readonly string[];
   /** Spinning threads of the pool (see `busyUntil`) and the cores they share. */
   readonly gauge: SpinGauge;
@@ -34,34 +45,87 @@ let registry: Promise<ProblemRegistry> | undefined;
 /** When this thread finished its last chunk: a chunk that waited in the queue starts then. */
 let lastDone = 0;
 
+const loadRegistry = async () =>
+  createRegistry([...builtinProblems, ...(await importBundles(data.problemModules))]);
+
+/** A fitness failure that names the problem and the genome (its index in the request). */
+function failure(task: WorkerTask, index: number, reason: string): Error {
+  return new Error(`problem "${task.problem}", genome ${task.offset + index}: ${reason}`);
+}
+
+const describe = (value: unknown): string =>
+  typeof value === 'number'
+    ? String(value)
+    : `${typeof value} ${JSON.stringify(value) ?? ''}`.trim();
+
+function check(task: WorkerTask, index: number, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw failure(task, index, `fitness returned ${describe(value)}, not a finite number`);
+  return value;
+}
+
 /**
  * Evaluates one chunk. A `null` task only loads the problems: the pool sends one to each
  * thread at start-up. (One entry point: piscina loads and caches each named export as a
  * separate handler, and the entry is CommonJS for the reason given at `workerFile`.)
  */
-export default async function evaluateChunk(task: WorkerTask | null): Promise<number[]> {
-  registry ??= loadRegistry(data.problemModules);
+export default async function evaluateChunk(task: WorkerTask | null): Promise<WorkerResult> {
+  registry ??= loadRegistry();
   if (task === null) {
     // Warm the paths every batch takes (problem lookup, fitness, timers), so the first real
     // batch runs at full speed.
     const { instance } = (await registry).resolve('onemax', { length: 8 });
-    const warm = [instance.fitness('01010101')];
+    const warm = [instance.fitness('01010101') as number];
     for (const mode of ['busy', 'sleep'] as const)
       for (let i = 0; i < 20; i++)
         payCostFrom({ ms: 0.05, mode }, monotonicMs(), { ...data, calibration: 0 });
     lastDone = monotonicMs();
-    return warm;
+    return { fitness: warm, fitnessMs: 0 };
   }
   const { instance } = (await registry).resolve(task.problem, task.params);
   const count = packedCount(task.genomes);
   const fitness = new Array<number>(count);
   const context = { calibration: task.calibration, gauge: data.gauge, cores: data.cores };
   let from = Math.max(task.postedAt, lastDone);
+  let fitnessMs = 0;
+  if (instance.fitnessBatch && !task.cost) {
+    const genomes: Genome[] = [];
+    for (let i = 0; i < count; i++) genomes.push(unpackGenome(task.genomes, i));
+    const started = monotonicMs();
+    let values: readonly number[];
+    try {
+      values = await instance.fitnessBatch(genomes);
+    } catch (error) {
+      throw failure(task, 0, `fitnessBatch of ${count} genomes threw: ${message(error)}`);
+    }
+    if (!Array.isArray(values) || values.length !== count)
+      throw failure(
+        task,
+        0,
+        `fitnessBatch returned ${Array.isArray(values) ? values.length : typeof values} values for ${count} genomes`,
+      );
+    for (let i = 0; i < count; i++) fitness[i] = check(task, i, values[i]);
+    lastDone = monotonicMs();
+    return { fitness, fitnessMs: lastDone - started };
+  }
   for (let i = 0; i < count; i++) {
     if (task.cost) payCostFrom(task.cost, from, context);
-    fitness[i] = instance.fitness(unpackGenome(task.genomes, i));
+    const started = monotonicMs();
+    let value: unknown;
+    try {
+      value = instance.fitness(unpackGenome(task.genomes, i));
+      if (value instanceof Promise) value = await value;
+    } catch (error) {
+      throw failure(task, i, `fitness threw: ${message(error)}`);
+    }
+    fitness[i] = check(task, i, value);
     from = monotonicMs();
+    fitnessMs += from - started;
   }
   lastDone = from;
-  return fitness;
+  return { fitness, fitnessMs };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
