@@ -91,6 +91,7 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
       maxQueue: options.maxQueue,
       niceIncrement: options.workerNice,
       problemModules: options.problemModules,
+      ...(options.threadMemoryMb ? { threadMemoryMb: options.threadMemoryMb } : {}),
     });
   });
   app.addHook('preClose', async () => {

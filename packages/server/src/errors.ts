@@ -57,6 +57,9 @@ export const STATUS_BY_CODE: Readonly<Record<ReplyCode, number>> = {
   GALAPAGOS_ERR_OVERLOADED: 503,
   GALAPAGOS_ERR_EVALUATION_FAILED: 500,
   GALAPAGOS_ERR_POOL_CLOSED: 503,
+  GALAPAGOS_ERR_INVALID_PROBLEM: 500,
+  GALAPAGOS_ERR_PROBLEM_MODULE: 500,
+  GALAPAGOS_ERR_PROBLEM_MISMATCH: 409,
 };
 
 /** Codes whose replies carry `Retry-After`: the same request may succeed later. */

@@ -36,6 +36,12 @@ process.once('SIGINT', stop);
 try {
   await app.listen({ host: listen.host, port: listen.port });
 } catch (error) {
+  // A problem module that cannot be loaded is a configuration error: say which and why.
+  const code = (error as { code?: unknown }).code;
+  if (code === 'GALAPAGOS_ERR_PROBLEM_MODULE' || code === 'GALAPAGOS_ERR_INVALID_PROBLEM') {
+    console.error(`galapagos-server: ${code}: ${(error as Error).message}`);
+    process.exit(2);
+  }
   app.log.fatal({ err: error }, 'could not start');
   process.exit(1);
 }

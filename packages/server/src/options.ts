@@ -26,8 +26,13 @@ export interface ServerOptions {
   readonly apiKeys: readonly string[];
   /** pino level, or false for no logging. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | false;
-  /** Extra problems for tests and plug-ins: modules exporting `problems`. */
+  /**
+   * The user's problem modules (`.ts`, `.mts`, `.js`, `.mjs` files exporting `problems`, or
+   * bundles made for a package), beside the built-in problems.
+   */
   readonly problemModules: readonly ProblemModule[];
+  /** Heap limit of each worker thread, MiB; a fitness exhausting it fails alone. Default: Node's. */
+  readonly threadMemoryMb?: number;
   /** Serve the Swagger UI at `/docs` (its static files must be on disk); the document at `/docs/json` is always served. */
   readonly docsUi: boolean;
   /**
@@ -117,7 +122,13 @@ export function optionsFromEnv(env: Env): ServerOptions {
       .map((k) => k.trim())
       .filter((k) => k.length > 0),
     logLevel: level === 'silent' ? false : (level as ServerOptions['logLevel']),
-    problemModules: [],
+    problemModules: (env.GALAPAGOS_PROBLEMS ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+    ...(env.GALAPAGOS_THREAD_MEMORY_MB?.trim()
+      ? { threadMemoryMb: integer(env, 'GALAPAGOS_THREAD_MEMORY_MB', 0, 16) }
+      : {}),
     docsUi: d.docsUi,
   };
 }
