@@ -6,7 +6,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { defaultRegistry, isGalapagosError, resolveConfig } from '@galapagos/core';
+import { dirname, resolve } from 'node:path';
+import {
+  type EngineState,
+  isGalapagosError,
+  type ProblemRegistry,
+  resolveConfig,
+} from '@galapagos/core';
+import { loadProblemModules } from '@galapagos/core/runtime';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readCheckpoint } from './checkpoint.js';
@@ -17,6 +24,7 @@ import { EvaluationError } from './errors.js';
 import { createHttpEvaluator } from './evaluators/http.js';
 import { createLambdaEvaluator } from './evaluators/lambda.js';
 import { logbookHeader, logbookLine, summary } from './output.js';
+import { checkResumeFingerprint, checkTargetProblem } from './problems.js';
 import { engineConfig, runEvolution } from './run.js';
 import { serverEntry } from './spawn.js';
 import { openTarget } from './targets.js';
@@ -37,6 +45,17 @@ const nonNegative = (value: string) => {
   return n;
 };
 const batchSize = (value: string) => (value === 'auto' ? 'auto' : integer(1)(value));
+const jsonObject = (value: string) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`must be a JSON object: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError('must be a JSON object, e.g. \'{"length": 50}\'');
+  return parsed;
+};
 
 class UsageError extends Error {}
 
@@ -54,6 +73,16 @@ async function configFor(options: Record<string, unknown>): Promise<Config> {
   const set = (target: Record<string, unknown>, key: string, value: unknown) => {
     if (value !== undefined) target[key] = value;
   };
+  // Module paths: the config's relative to the config file, the flag's to the working folder.
+  if (Array.isArray(run.problems))
+    run.problems = run.problems.map((p: unknown) =>
+      typeof p === 'string' ? resolve(dirname(resolve(file)), p) : p,
+    );
+  if (Array.isArray(options.problems))
+    run.problems = (options.problems as string[]).map((p) => resolve(p));
+  // Another problem on the command line does not take the config's params for its own.
+  if (options.problem !== undefined && options.problem !== run.problem) delete run.params;
+  set(run, 'params', options.params);
   set(run, 'problem', options.problem);
   set(run, 'population', options.population);
   set(run, 'generations', options.generations);
@@ -90,6 +119,9 @@ function fail(error: unknown, json: boolean): number {
         'GALAPAGOS_ERR_INVALID_CONFIG',
         'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
         'GALAPAGOS_ERR_INVALID_PARAMS',
+        'GALAPAGOS_ERR_PROBLEM_MODULE',
+        'GALAPAGOS_ERR_INVALID_PROBLEM',
+        'GALAPAGOS_ERR_PROBLEM_MISMATCH',
       ].includes(error.code));
   if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message } })}\n`);
   process.stderr.write(`galapagos: ${code}: ${message}\n`);
@@ -101,20 +133,31 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
   const quiet = Boolean(options.quiet) || json;
   let config: Config;
   let targetName: string;
+  let registry: ProblemRegistry;
   try {
     config = await configFor(options);
     const picked = selectTarget(config, options.target as string | undefined);
     if ('path' in picked)
       throw new ConfigError((options.config as string) ?? DEFAULT_CONFIG, [picked]);
     targetName = picked.name;
-    resolveConfig(engineConfig(config.run), defaultRegistry);
+    ({ registry } = await loadProblemModules(config.run.problems ?? []));
+    resolveConfig(engineConfig(config.run), registry);
   } catch (error) {
     return fail(error, json);
   }
-  const resume = options.resume
-    ? await readCheckpoint(options.resume as string).catch((e: unknown) => e)
-    : undefined;
-  if (resume instanceof Error) return fail(resume, json);
+  let resume: EngineState | undefined;
+  try {
+    if (options.resume) resume = await readCheckpoint(options.resume as string);
+    checkResumeFingerprint(
+      resume?.config.fingerprint,
+      resume?.config.problem ?? config.run.problem,
+      registry.fingerprint(resume?.config.problem ?? config.run.problem),
+    );
+  } catch (error) {
+    return fail(error, json);
+  }
+  const problem = resume?.config.problem ?? config.run.problem;
+  const fingerprint = registry.fingerprint(problem);
 
   const controller = new AbortController();
   const interrupt = (signal: NodeJS.Signals) =>
@@ -145,22 +188,31 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
   try {
     open = await openTarget(targetName, config.targets[targetName]!, {
       connections: config.dispatch.concurrency,
+      problemModules: config.run.problems ?? [],
     });
+    // The target must run this very code before it gets a batch.
+    const warnings = await checkTargetProblem(
+      open.evaluator,
+      targetName,
+      problem,
+      fingerprint,
+      AbortSignal.any([controller.signal, AbortSignal.timeout(config.dispatch.timeoutMs)]),
+    );
+    for (const warning of warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
     if (!quiet) {
       process.stdout.write(
-        `target ${targetName} (${open.where}), problem ${config.run.problem}, seed ${config.run.seed}\n`,
+        `target ${targetName} (${open.where}), problem ${problem}${fingerprint ? ` (${fingerprint})` : ''}, seed ${config.run.seed}\n`,
       );
       process.stdout.write(`${logbookHeader()}\n`);
-      if (resume && typeof resume === 'object')
-        for (const e of (resume as { logbook: [] }).logbook)
-          process.stdout.write(`${logbookLine(e)}\n`);
+      for (const e of resume?.logbook ?? []) process.stdout.write(`${logbookLine(e)}\n`);
     }
     const result = await runEvolution({
       run: config.run,
+      registry,
       dispatch: config.dispatch,
       evaluator: open.evaluator,
       signal: controller.signal,
-      ...(resume ? { resume: resume as never } : {}),
+      ...(resume ? { resume } : {}),
       ...(options.checkpoint ? { checkpoint: options.checkpoint as string } : {}),
       onProgress: (generation, done, total) => {
         if (!bar) return;
@@ -180,8 +232,7 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
         if (!quiet) process.stdout.write(`${logbookLine(entry)}\n`);
       },
     });
-    const rounds =
-      result.logbook.length - (resume ? (resume as { logbook: unknown[] }).logbook.length : 0);
+    const rounds = result.logbook.length - (resume?.logbook.length ?? 0);
     if (json) {
       const { state: _state, ...rest } = result;
       process.stdout.write(`${JSON.stringify({ ok: true, target: targetName, ...rest })}\n`);
@@ -277,6 +328,9 @@ function serveCommand(options: Record<string, unknown>): Promise<number> {
       ...(options.port !== undefined ? { PORT: String(options.port) } : {}),
       ...(options.host !== undefined ? { HOST: String(options.host) } : {}),
       ...(options.workers !== undefined ? { GALAPAGOS_WORKERS: String(options.workers) } : {}),
+      ...(Array.isArray(options.problems)
+        ? { GALAPAGOS_PROBLEMS: (options.problems as string[]).map((p) => resolve(p)).join(',') }
+        : {}),
     },
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
@@ -299,6 +353,11 @@ function program(): Command {
     )
     .option('--target <name>', 'configured target (default: defaultTarget)')
     .option('--problem <id>', 'problem id')
+    .option(
+      '--problems <paths...>',
+      'your problem modules (.ts, .mts, .js, .mjs exporting problems)',
+    )
+    .option('--params <json>', 'problem parameters, a JSON object', jsonObject)
     .option('--population <n>', 'population size', integer(2))
     .option('--generations <n>', 'generations after the initial one', integer(0))
     .option('--seed <n>', 'random seed', integer(Number.MIN_SAFE_INTEGER))
@@ -329,6 +388,7 @@ function program(): Command {
     .option('--port <n>', 'port (default 3000)', integer(0))
     .option('--host <host>', 'address (default 127.0.0.1)')
     .option('--workers <n>', 'worker threads', integer(1))
+    .option('--problems <paths...>', 'your problem modules, served beside the built-in problems')
     .action(async (options) => {
       process.exitCode = await serveCommand(options);
     });

@@ -27,6 +27,7 @@ function fake(
   let maxInFlight = 0;
   const evaluator: Evaluator = {
     maxBatchBytes,
+    problems: async () => [],
     async evaluate(request, { signal }) {
       requests.push(request);
       inFlight++;

@@ -19,12 +19,19 @@ export interface DispatchStats {
   cacheHits: number;
   /** Genomes actually sent for evaluation. */
   evaluationsSent: number;
+  /** Genomes given the penalty fitness because their evaluation failed. */
+  penalised: number;
 }
 
 export interface DispatchProblem {
   readonly problem: string;
   readonly params: Record<string, unknown>;
   readonly cost?: Cost | undefined;
+  /**
+   * Fitness for a genome whose evaluation fails (`run.onError.penalty`); without it such a
+   * failure fails the run.
+   */
+  readonly penalty?: number;
 }
 
 /** Longest a server's Retry-After is honoured for, so a bad header cannot stall a run. */
@@ -44,6 +51,7 @@ export class Dispatcher {
     timeouts: 0,
     cacheHits: 0,
     evaluationsSent: 0,
+    penalised: 0,
   };
   private readonly cache = new Map<string, number>();
   private readonly limit: ReturnType<typeof pLimit>;
@@ -136,7 +144,7 @@ export class Dispatcher {
       await Promise.all(
         batches.map((batch) =>
           this.limit(async () => {
-            const values = await this.send(
+            const values = await this.sendOrPenalise(
               batch.map((b) => b.genome),
               signal,
             );
@@ -157,6 +165,35 @@ export class Dispatcher {
       throw options.signal?.aborted ? (options.signal.reason ?? error) : error;
     }
     return fitness;
+  }
+
+  /**
+   * One batch; with a penalty, a batch whose fitness failed is halved until the failing
+   * genomes are found, and those get the penalty (fitness is pure, so the others' values are
+   * what they would have been).
+   */
+  private async sendOrPenalise(genomes: Genome[], signal: AbortSignal): Promise<number[]> {
+    try {
+      return await this.send(genomes, signal);
+    } catch (error) {
+      const { penalty } = this.problem;
+      if (
+        penalty === undefined ||
+        signal.aborted ||
+        !(error instanceof EvaluationError && error.code === 'GALAPAGOS_ERR_EVALUATION_FAILED')
+      )
+        throw error;
+      if (genomes.length === 1) {
+        this.stats.penalised++;
+        return [penalty];
+      }
+      const half = Math.ceil(genomes.length / 2);
+      const [a, b] = await Promise.all([
+        this.sendOrPenalise(genomes.slice(0, half), signal),
+        this.sendOrPenalise(genomes.slice(half), signal),
+      ]);
+      return [...a, ...b];
+    }
   }
 
   /** One batch, with a timeout per request and retries with jittered exponential backoff. */

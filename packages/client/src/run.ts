@@ -4,6 +4,7 @@ import {
   type EvolveResult,
   evolve,
   type LogbookEntry,
+  type ProblemRegistry,
 } from '@galapagos/core';
 import { writeCheckpoint } from './checkpoint.js';
 import type { DispatchConfig, RunConfig } from './config/schema.js';
@@ -12,6 +13,8 @@ import type { Evaluator } from './evaluators/types.js';
 
 export interface RunOptions {
   readonly run: RunConfig;
+  /** The problems the run may use (built-ins plus the run's modules); default: built-ins. */
+  readonly registry?: ProblemRegistry;
   readonly dispatch: DispatchConfig;
   readonly evaluator: Evaluator;
   readonly signal?: AbortSignal;
@@ -34,6 +37,10 @@ export interface RunResult {
   /** Genomes actually sent to the target (fewer with the cache). */
   readonly evaluationsSent: number;
   readonly cacheHits: number;
+  /** Genomes given `run.onError.penalty` because their evaluation failed. */
+  readonly penalised: number;
+  /** The problem's fingerprint (its code and definition). */
+  readonly fingerprint?: string;
   readonly retries: number;
   readonly timeouts: number;
   readonly elapsedMs: number;
@@ -42,8 +49,9 @@ export interface RunResult {
 }
 
 /** The engine configuration a client run config stands for. */
-export function engineConfig(run: RunConfig) {
+export function engineConfig(run: RunConfig, fingerprint?: string) {
   return {
+    ...(fingerprint === undefined ? {} : { fingerprint }),
     problem: run.problem,
     params: run.params ?? {},
     population: run.population,
@@ -61,7 +69,9 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
   const { run, dispatch, evaluator, signal, resume, checkpoint } = options;
   const started = performance.now();
   let dispatcher: Dispatcher | undefined;
-  const result: EvolveResult = await evolve(engineConfig(run), {
+  const fingerprint = options.registry?.fingerprint(resume?.config.problem ?? run.problem);
+  const result: EvolveResult = await evolve(engineConfig(run, fingerprint), {
+    ...(options.registry ? { registry: options.registry } : {}),
     ...(resume ? { resume } : {}),
     ...(signal ? { signal } : {}),
     evaluate: (genomes, context) => {
@@ -69,6 +79,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
         problem: context.problem,
         params: context.params,
         cost: run.cost,
+        ...(run.onError ? { penalty: run.onError.penalty } : {}),
       });
       return dispatcher.evaluate(genomes, {
         signal: context.signal,
@@ -81,7 +92,13 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     },
   });
   const elapsedMs = performance.now() - started;
-  const stats = dispatcher?.stats ?? { evaluationsSent: 0, cacheHits: 0, retries: 0, timeouts: 0 };
+  const stats = dispatcher?.stats ?? {
+    evaluationsSent: 0,
+    cacheHits: 0,
+    penalised: 0,
+    retries: 0,
+    timeouts: 0,
+  };
   const evaluations = result.logbook.reduce((sum, e) => sum + e.nevals, 0);
   const thisSession = evaluations - (resume?.evaluations ?? 0);
   return {
@@ -92,6 +109,8 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     evaluations,
     evaluationsSent: stats.evaluationsSent,
     cacheHits: stats.cacheHits,
+    penalised: stats.penalised,
+    ...(result.state.config.fingerprint ? { fingerprint: result.state.config.fingerprint } : {}),
     retries: stats.retries,
     timeouts: stats.timeouts,
     elapsedMs,

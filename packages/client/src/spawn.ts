@@ -117,12 +117,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
 export async function ensureLocalServer(
   url: string,
   options: Exclude<HttpTarget['spawn'], undefined>,
+  problemModules: readonly string[] = [],
 ): Promise<LocalServer> {
   if (await healthy(url, 1000))
     return { url, spawned: false, pid: undefined, stop: async () => {} };
   const settings = typeof options === 'object' ? options : {};
+  const env = {
+    ...settings.env,
+    ...(problemModules.length > 0 ? { GALAPAGOS_PROBLEMS: problemModules.join(',') } : {}),
+  };
   return startServer({
     ...(settings.workers ? { workers: settings.workers } : {}),
-    ...(settings.env ? { env: settings.env } : {}),
+    env,
   });
 }

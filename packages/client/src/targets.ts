@@ -23,12 +23,19 @@ export interface OpenTarget {
 export async function openTarget(
   name: string,
   target: Target,
-  options: { connections: number; env?: Readonly<Record<string, string | undefined>> },
+  options: {
+    connections: number;
+    env?: Readonly<Record<string, string | undefined>>;
+    /** The run's problem modules (absolute paths): loaded in-process or by a spawned server. */
+    problemModules?: readonly string[];
+  },
 ): Promise<OpenTarget> {
+  const problemModules = options.problemModules ?? [];
   if (target.type === 'embedded') {
-    const evaluator = await createEmbeddedEvaluator(
-      target.workers === undefined ? {} : { workers: target.workers },
-    );
+    const evaluator = await createEmbeddedEvaluator({
+      ...(target.workers === undefined ? {} : { workers: target.workers }),
+      problemModules,
+    });
     return {
       evaluator,
       servers: [],
@@ -51,7 +58,7 @@ export async function openTarget(
   const servers: LocalServer[] = [];
   let urls = target.urls ?? [target.url!];
   if (target.spawn) {
-    const local = await ensureLocalServer(urls[0]!, target.spawn);
+    const local = await ensureLocalServer(urls[0]!, target.spawn, problemModules);
     servers.push(local);
     urls = [local.url, ...urls.slice(1)];
   }

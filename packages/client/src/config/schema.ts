@@ -136,6 +136,23 @@ export const TargetSchema = Type.Union([
 export const RunSchema = Type.Object(
   {
     problem: Type.String({ default: 'onemax', description: 'Problem id (see GET /v1/problems).' }),
+    problems: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          'Your problem modules (.ts, .mts, .js, .mjs files exporting `problems`), relative to this file. Loaded by the embedded target and by spawned local servers; remote targets must serve the same code (checked by fingerprint).',
+      }),
+    ),
+    onError: Type.Optional(
+      Type.Object(
+        {
+          penalty: Type.Number({
+            description:
+              'Fitness given to a genome whose evaluation fails (the fitness threw, returned a non-number, or crashed its thread); the run goes on and counts them. Without onError such a failure stops the run.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     params: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), { description: 'Problem parameters.' }),
     ),

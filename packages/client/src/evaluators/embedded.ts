@@ -5,11 +5,12 @@ import type { Evaluator } from './types.js';
 
 /** Evaluates in this process on core's worker-thread pool: no server, no network. */
 export async function createEmbeddedEvaluator(
-  options: { workers?: number } = {},
+  options: { workers?: number; problemModules?: readonly string[] } = {},
 ): Promise<Evaluator> {
-  const pool = await createEvaluationPool(
-    options.workers === undefined ? {} : { threads: options.workers },
-  );
+  const pool = await createEvaluationPool({
+    ...(options.workers === undefined ? {} : { threads: options.workers }),
+    problemModules: options.problemModules ?? [],
+  });
   return {
     maxBatchBytes: Number.POSITIVE_INFINITY,
     capacity: pool.threads,
@@ -25,6 +26,9 @@ export async function createEmbeddedEvaluator(
           });
         throw error;
       }
+    },
+    async problems() {
+      return [{ where: 'in-process', problems: pool.registry.summaries() }];
     },
     async health() {
       return [{ where: 'in-process', ok: true, workers: pool.threads, latencyMs: 0 }];

@@ -1,8 +1,8 @@
 import type { EvaluateRequest } from '@galapagos/core';
 import { Pool } from 'undici';
 import { EvaluationError, errorFromReply } from '../errors.js';
-import { fitnessOf } from './reply.js';
-import type { Evaluator, TargetHealth } from './types.js';
+import { fitnessOf, problemsOf } from './reply.js';
+import type { Evaluator, TargetHealth, TargetProblems } from './types.js';
 
 export interface HttpEvaluatorOptions {
   /** Base URLs; a path (e.g. `/api`) is kept as a prefix. */
@@ -104,6 +104,16 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
       } finally {
         server.outstanding--;
       }
+    },
+    problems(signal): Promise<TargetProblems[]> {
+      return Promise.all(
+        servers.map(async (server) => {
+          const reply = await call(server, 'GET', '/v1/problems', undefined, signal);
+          if (reply.status !== 200)
+            throw errorFromReply(reply.status, reply.json, reply.headers['retry-after']);
+          return { where: server.base.href, problems: problemsOf(reply.json, server.base.href) };
+        }),
+      );
     },
     async health(): Promise<TargetHealth[]> {
       return Promise.all(

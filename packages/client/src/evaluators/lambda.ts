@@ -1,7 +1,7 @@
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { EvaluateRequest } from '@galapagos/core';
 import { EvaluationError, errorFromReply } from '../errors.js';
-import { fitnessOf } from './reply.js';
+import { fitnessOf, problemsOf } from './reply.js';
 import type { Evaluator, TargetHealth } from './types.js';
 
 export interface LambdaEvaluatorOptions {
@@ -114,6 +114,16 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
       if (reply && typeof reply.code === 'string' && typeof reply.statusCode === 'number')
         throw errorFromReply(reply.statusCode, reply, undefined);
       return fitnessOf(reply, request.genomes.length);
+    },
+    async problems(signal) {
+      const where = `lambda:${options.functionName}`;
+      const reply = (await invoke({ source: 'galapagos.problems' }, signal)) as {
+        statusCode?: unknown;
+        code?: unknown;
+      } | null;
+      if (reply && typeof reply.code === 'string' && typeof reply.statusCode === 'number')
+        throw errorFromReply(reply.statusCode, reply, undefined);
+      return [{ where, problems: problemsOf(reply, where) }];
     },
     async health(): Promise<TargetHealth[]> {
       const where = `lambda:${options.functionName}${options.endpoint ? ` via ${options.endpoint}` : ''}`;

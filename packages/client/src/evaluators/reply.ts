@@ -1,3 +1,5 @@
+import { type ProblemList, ProblemListSchema } from '@galapagos/core';
+import Value from 'typebox/value';
 import { EvaluationError } from '../errors.js';
 
 /** The fitness array of an evaluate reply, checked against the request. */
@@ -14,4 +16,15 @@ export function fitnessOf(reply: unknown, expected: number): number[] {
       { retryable: false },
     );
   return fitness as number[];
+}
+
+/** The problem list of a `GET /v1/problems` reply, checked against the wire schema. */
+export function problemsOf(reply: unknown, where: string): ProblemList['problems'] {
+  if (!Value.Check(ProblemListSchema, reply))
+    throw new EvaluationError(
+      'GALAPAGOS_ERR_BAD_REPLY',
+      `${where}: the problem list does not match the wire schema`,
+      { retryable: false },
+    );
+  return (reply as ProblemList).problems;
 }

@@ -1,4 +1,4 @@
-import type { EvaluateRequest } from '@galapagos/core';
+import type { EvaluateRequest, ProblemList } from '@galapagos/core';
 
 /** One server's answer to a health check. */
 export interface TargetHealth {
@@ -8,6 +8,12 @@ export interface TargetHealth {
   readonly workers?: number;
   readonly latencyMs?: number;
   readonly error?: string;
+}
+
+/** What one server says it serves (`GET /v1/problems`). */
+export interface TargetProblems {
+  readonly where: string;
+  readonly problems: ProblemList['problems'];
 }
 
 /**
@@ -27,5 +33,11 @@ export interface Evaluator {
   readonly servers?: number | undefined;
   evaluate(request: EvaluateRequest, options: { signal: AbortSignal }): Promise<number[]>;
   health(): Promise<TargetHealth[]>;
+  /**
+   * The problems each server (replica, function) serves, with their fingerprints: the run
+   * checks them against its own before the first batch.
+   * @throws EvaluationError when a server cannot be asked.
+   */
+  problems(signal: AbortSignal): Promise<TargetProblems[]>;
   close(): Promise<void>;
 }

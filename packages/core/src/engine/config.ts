@@ -106,6 +106,13 @@ export const EngineConfigSchema = Type.Object(
       maximum: Number.MAX_SAFE_INTEGER,
       default: 1,
     }),
+    fingerprint: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        description:
+          "The problem's fingerprint (its code and definition), recorded so that a run is only resumed against the same code. The engine does not use it.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -129,6 +136,8 @@ export interface EngineConfig {
   readonly mutation: MutationConfig & { indpb: number };
   readonly hallOfFame: number;
   readonly seed: number;
+  /** The problem's fingerprint, where the caller recorded one. */
+  readonly fingerprint?: string;
 }
 
 /** One precise reason a configuration was refused. */
@@ -255,5 +264,6 @@ export function resolveConfig(input: unknown, registry: ProblemRegistry): Engine
     mutation: { ...mutation, indpb: mutation.indpb ?? 1 / spec.length },
     hallOfFame: config.hallOfFame,
     seed: config.seed,
+    ...(config.fingerprint === undefined ? {} : { fingerprint: config.fingerprint }),
   };
 }

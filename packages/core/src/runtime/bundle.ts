@@ -122,9 +122,14 @@ export async function bundleProblemModule(
       : String(error);
     throw moduleError(source, `does not build: ${reason}`, error);
   }
-  // The hash covers the content of every input, not the bundle's text, which carries paths
+  // The hash covers the content of the inputs, not the bundle's text, which carries paths
   // that differ between machines and package layouts.
-  const inputs = Object.keys(result.metafile?.inputs ?? {}).sort();
+  // Only the files that put code into the bundle count: a change to a module that is
+  // imported but tree-shaken away (the rest of @galapagos/core, say) changes nothing.
+  const output = Object.values(result.metafile?.outputs ?? {})[0];
+  const inputs = Object.entries(output?.inputs ?? {})
+    .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+    .map(([input]) => input);
   const digests = await Promise.all(
     inputs.map(async (input) =>
       createHash('sha256')
