@@ -395,6 +395,12 @@ function program(): Command {
   return cli;
 }
 
+// A reader that stops early (`galapagos run | head`) is not a failure of the run.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 try {
   await program().parseAsync(process.argv);
 } catch (error) {

@@ -5,6 +5,8 @@ export interface UserProject {
   readonly fitness: string;
   /** The external-program module (problem `py-onemax`, running `python3 sim.py`). */
   readonly python: string;
+  /** A module whose fitness throws for genomes starting 1111 (problem `fragile-onemax`). */
+  readonly fragile: string;
   /** Modules that must be refused, by file name. */
   readonly faulty: Readonly<Record<string, string>>;
   /** This build of @galapagos/core. */

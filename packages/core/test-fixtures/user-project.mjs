@@ -72,6 +72,16 @@ export const problems = [
   }),
 ];
 `,
+  // A fitness that fails for some genomes (a simulator that diverges).
+  'fragile.mjs': `export const problems = [{
+  id: 'fragile-onemax', title: 'Fragile OneMax', description: 'Fails for genomes starting 1111.',
+  params: { type: 'object', properties: {} },
+  instantiate: () => ({
+    genome: { kind: 'binary', length: 16 }, objective: 'max',
+    fitness: (g) => { if (g.startsWith('1111')) throw new Error('simulator diverged'); return [...g].filter((c) => c === '1').length; },
+  }),
+}];
+`,
 };
 
 const faulty = {
@@ -102,6 +112,7 @@ export function writeUserProject({ edit = false } = {}) {
     dir,
     fitness: join(dir, 'fitness.ts'),
     python: join(dir, 'python.ts'),
+    fragile: join(dir, 'fragile.mjs'),
     faulty: Object.fromEntries(Object.keys(faulty).map((n) => [n, join(dir, n)])),
     coreRoot,
   };

@@ -1,0 +1,276 @@
+// A user's own problem, in a project outside the repository, run through the CLI as a user
+// runs it: embedded and against a local server, with the same logbook; refused when the
+// server or the checkpoint has other code.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '@galapagos/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeUserProject } from '../../packages/core/test-fixtures/user-project.mjs';
+import { outcome, repoRoot, runCli } from './helpers.js';
+
+const project = writeUserProject();
+const serverMain = join(repoRoot, 'packages/server/dist/main.js');
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const stop of stops) await stop();
+});
+
+writeFileSync(
+  join(project.dir, 'galapagos.config.json'),
+  JSON.stringify({
+    run: {
+      problem: 'curve-fit',
+      problems: ['./fitness.ts'],
+      population: 24,
+      generations: 4,
+      seed: 3,
+    },
+    targets: {
+      embedded: { type: 'embedded', workers: 2 },
+      local: { type: 'http', url: 'http://127.0.0.1:9', spawn: { workers: 3 } },
+    },
+    defaultTarget: 'embedded',
+  }),
+);
+
+/** A galapagos-server started by hand with the given modules; stopped after the suite. */
+async function startServer(modules: string[]) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [serverMain], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      GALAPAGOS_WORKERS: '2',
+      GALAPAGOS_LOG_LEVEL: 'warn',
+      GALAPAGOS_PROBLEMS: modules.join(','),
+    },
+    stdio: 'ignore',
+  });
+  stops.push(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return url;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('server did not start');
+}
+
+const json = (stdout: string) =>
+  JSON.parse(stdout) as {
+    ok: boolean;
+    logbook: unknown[];
+    best: unknown;
+    fingerprint?: string;
+    penalised?: number;
+    error?: { code: string; message: string };
+  };
+
+describe('your own fitness function through the CLI', () => {
+  it('gives the same logbook embedded and on a spawned local server (TypeScript, npm package, local import, async)', async () => {
+    const embedded = await runCli(['run', '--json'], { cwd: project.dir });
+    expect(embedded.stderr).toBe('');
+    const local = await runCli(['run', '--target', 'local', '--json'], { cwd: project.dir });
+    expect(local.code, local.stderr).toBe(0);
+    const a = json(embedded.stdout);
+    const b = json(local.stdout);
+    expect(a.logbook).toHaveLength(5);
+    expect(outcome(b)).toBe(outcome(a));
+    expect(a.fingerprint).toMatch(/^sha256:/);
+    expect(b.fingerprint).toBe(a.fingerprint);
+  });
+
+  it('runs a Python program as the fitness, embedded and on a server started with --problems', async () => {
+    const args = [
+      'run',
+      '--problems',
+      project.python,
+      '--problem',
+      'py-onemax',
+      '--population',
+      '12',
+      '--generations',
+      '3',
+      '--seed',
+      '5',
+      '--json',
+    ];
+    const embedded = await runCli(
+      [...args, '--config', join(project.dir, 'galapagos.config.json')],
+      { cwd: project.dir },
+    );
+    expect(embedded.code, embedded.stderr).toBe(0);
+    const url = await startServer([project.python]);
+    const configFile = join(project.dir, 'remote.json');
+    writeFileSync(configFile, JSON.stringify({ targets: { remote: { type: 'http', url } } }));
+    const remote = await runCli([...args, '--config', configFile], { cwd: project.dir });
+    expect(remote.code, remote.stderr).toBe(0);
+    expect(outcome(json(remote.stdout))).toBe(outcome(json(embedded.stdout)));
+    expect(json(remote.stdout).logbook).toHaveLength(4);
+  });
+
+  it('refuses a server started with an edited copy of the module', async () => {
+    const edited = writeUserProject({ edit: true });
+    const url = await startServer([edited.fitness]);
+    const configFile = join(project.dir, 'stale.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        run: { problem: 'curve-fit', problems: ['./fitness.ts'] },
+        targets: { stale: { type: 'http', url } },
+      }),
+    );
+    const { code, stdout } = await runCli(['run', '--config', configFile, '--json'], {
+      cwd: project.dir,
+    });
+    expect(code).toBe(2);
+    const { error } = json(stdout);
+    expect(error?.code).toBe('GALAPAGOS_ERR_PROBLEM_MISMATCH');
+    expect(error?.message).toMatch(
+      /fingerprint sha256:[0-9a-f]{16}, but this client's is sha256:[0-9a-f]{16}/,
+    );
+    expect(error?.message).toMatch(/restart the server with --problems/);
+  });
+
+  it('refuses a server that does not serve the problem, saying how to load it', async () => {
+    const url = await startServer([]);
+    const configFile = join(project.dir, 'bare.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        run: { problem: 'curve-fit', problems: ['./fitness.ts'] },
+        targets: { bare: { type: 'http', url } },
+      }),
+    );
+    const { code, stdout } = await runCli(['run', '--config', configFile, '--json'], {
+      cwd: project.dir,
+    });
+    expect(code).toBe(2);
+    expect(json(stdout).error).toMatchObject({
+      code: 'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
+      message: expect.stringMatching(/does not serve problem "curve-fit".*GALAPAGOS_PROBLEMS/),
+    });
+  });
+
+  it('refuses to resume a checkpoint made with other code', async () => {
+    const copy = writeUserProject();
+    const checkpoint = join(copy.dir, 'state.json');
+    const args = [
+      'run',
+      '--problems',
+      copy.fitness,
+      '--problem',
+      'curve-fit',
+      '--generations',
+      '1',
+      '--checkpoint',
+      checkpoint,
+      '--json',
+    ];
+    expect((await runCli(args, { cwd: copy.dir })).code).toBe(0);
+    appendFileSync(join(copy.dir, 'data.ts'), '// changed\n');
+    const resumed = await runCli(
+      [
+        'run',
+        '--problems',
+        copy.fitness,
+        '--problem',
+        'curve-fit',
+        '--generations',
+        '3',
+        '--resume',
+        checkpoint,
+        '--json',
+      ],
+      { cwd: copy.dir },
+    );
+    expect(resumed.code).toBe(2);
+    expect(json(resumed.stdout).error).toMatchObject({
+      code: 'GALAPAGOS_ERR_PROBLEM_MISMATCH',
+      message: expect.stringMatching(/checkpoint was made .* at fingerprint/),
+    });
+  });
+
+  it('stops on a failing fitness with the problem and genome, or goes on with run.onError.penalty', async () => {
+    const args = [
+      'run',
+      '--problems',
+      project.fragile,
+      '--problem',
+      'fragile-onemax',
+      '--population',
+      '40',
+      '--generations',
+      '6',
+      '--json',
+    ];
+    const failing = await runCli(args, { cwd: project.dir });
+    expect(failing.code).toBe(1);
+    expect(json(failing.stdout).error).toMatchObject({
+      code: 'GALAPAGOS_ERR_EVALUATION_FAILED',
+      message: expect.stringMatching(
+        /problem "fragile-onemax", genome \d+: fitness threw: simulator diverged/,
+      ),
+    });
+    const configFile = join(project.dir, 'penalty.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        run: { onError: { penalty: -1 } },
+        targets: { embedded: { type: 'embedded', workers: 2 } },
+      }),
+    );
+    const penalised = await runCli([...args, '--config', configFile], { cwd: project.dir });
+    expect(penalised.code, penalised.stderr).toBe(0);
+    const result = json(penalised.stdout);
+    expect(result.penalised).toBeGreaterThan(0);
+    expect(result.logbook).toHaveLength(7);
+  });
+
+  it("does not give the config's params to another --problem", async () => {
+    const configFile = join(project.dir, 'params.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        run: {
+          problem: 'onemax',
+          params: { length: 30 },
+          problems: ['./fitness.ts'],
+          generations: 1,
+        },
+        targets: { e: { type: 'embedded' } },
+      }),
+    );
+    const other = await runCli(
+      ['run', '--config', configFile, '--problem', 'curve-fit', '--json'],
+      { cwd: project.dir },
+    );
+    expect(other.code, other.stdout).toBe(0);
+    const withParams = await runCli(
+      [
+        'run',
+        '--config',
+        configFile,
+        '--problem',
+        'curve-fit',
+        '--params',
+        '{"degree": 4}',
+        '--json',
+      ],
+      { cwd: project.dir },
+    );
+    expect((json(withParams.stdout).best as { genome: number[] }).genome).toHaveLength(5);
+  });
+});
