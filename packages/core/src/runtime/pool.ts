@@ -165,14 +165,25 @@ export async function createEvaluationPool(
       : {}),
   });
   // External programs started by a thread the pool lost (abandoned work, a crash) end with it.
+  // (piscina 5 never emits its workerDestroy event, so each thread's own exit is watched.)
   const children = watchChildren();
-  piscina.on('workerDestroy', (worker: { id: number }) => children.killChildrenOf(worker.id));
+  const watched = new WeakSet<object>();
+  const watchThreads = () => {
+    for (const thread of piscina.threads) {
+      if (watched.has(thread)) continue;
+      watched.add(thread);
+      const id = thread.threadId;
+      thread.once('exit', () => children.killChildrenOf(id));
+    }
+  };
+  piscina.on('workerCreate', watchThreads);
   // piscina reports some worker faults as 'error' events (e.g. a reply for a task that was
   // already cancelled); the affected tasks reject on their own, so these must not crash
   // the process.
   piscina.on('error', () => {});
   // Start every thread and load its problems now, so the first batch pays no start-up.
   await Promise.all(Array.from({ length: threads }, () => piscina.run(null)));
+  watchThreads();
   let closed = false;
   /** Measured fitness time per genome, ms, by problem: cost-free batches are chunked by it. */
   const perGenomeMs = new Map<string, number>();
