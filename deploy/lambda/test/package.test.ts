@@ -26,7 +26,7 @@ describe('serverless package', () => {
       .map((l) => l.split(/\s+/)[0])
       .filter(Boolean)
       .sort();
-    expect(names).toEqual(['handler.mjs', 'worker.bundle.cjs', 'worker.js']);
+    expect(names).toEqual(['handler.mjs', 'problems.json', 'worker.bundle.cjs', 'worker.js']);
   });
 
   it('describes the function, its HTTP API routes and its IAM role in CloudFormation', async () => {

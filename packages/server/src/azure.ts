@@ -6,8 +6,13 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { buildApp } from './app.js';
 import { optionsFromEnv } from './options.js';
+import { packagedProblems } from './packaged.js';
 
-const app = buildApp({ ...optionsFromEnv(process.env), docsUi: false });
+const options = optionsFromEnv(process.env);
+// GALAPAGOS_PROBLEMS wins; otherwise the modules packaged beside this bundle.
+const problemModules =
+  options.problemModules.length > 0 ? options.problemModules : packagedProblems(import.meta.url);
+const app = buildApp({ ...options, problemModules, docsUi: false });
 const ready = app.ready();
 
 /** Headers the Functions host sets itself. */

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import serverless from 'serverless-http';
 import { buildApp, INTERNAL_HEADER } from './app.js';
 import { optionsFromEnv } from './options.js';
+import { packagedProblems } from './packaged.js';
 
 /**
  * API keys from an SSM SecureString named by GALAPAGOS_API_KEYS_SSM (comma-separated keys),
@@ -33,7 +34,10 @@ async function apiKeysFromSsm(name: string | undefined): Promise<string[] | unde
 const internalToken = randomUUID();
 const options = optionsFromEnv(process.env);
 const apiKeys = (await apiKeysFromSsm(process.env.GALAPAGOS_API_KEYS_SSM)) ?? options.apiKeys;
-const app = buildApp({ ...options, apiKeys, docsUi: false, internalToken });
+// GALAPAGOS_PROBLEMS wins; otherwise the modules packaged beside this bundle.
+const problemModules =
+  options.problemModules.length > 0 ? options.problemModules : packagedProblems(import.meta.url);
+const app = buildApp({ ...options, problemModules, apiKeys, docsUi: false, internalToken });
 const ready = app.ready();
 const http = serverless(app.server);
 
@@ -43,12 +47,25 @@ const isHttpEvent = (event: Event): boolean =>
   !!event && ('requestContext' in event || 'httpMethod' in event || 'rawPath' in event);
 const isWarmUp = (event: Event): boolean =>
   !!event && (event.source === 'aws.events' || event.source === 'galapagos.warmup');
+/** The client asks which problems (and fingerprints) the function serves. */
+const isProblemsQuery = (event: Event): boolean => !!event && event.source === 'galapagos.problems';
 
-/** The Lambda handler: HTTP events, direct-invoke evaluate requests and warm-up pings. */
+/**
+ * The Lambda handler: HTTP events, direct-invoke evaluate requests, warm-up pings and
+ * problem-list queries (`{ "source": "galapagos.problems" }`).
+ */
 export async function handler(event: Event, context: object): Promise<unknown> {
   await ready;
   if (isHttpEvent(event)) return http(event as object, context);
   if (isWarmUp(event)) return { warm: true };
+  if (isProblemsQuery(event)) {
+    const reply = await app.inject({
+      method: 'GET',
+      url: '/v1/problems',
+      headers: { [INTERNAL_HEADER]: internalToken },
+    });
+    return reply.json();
+  }
   const reply = await app.inject({
     method: 'POST',
     url: '/v1/evaluate',
