@@ -1,4 +1,5 @@
-// `pnpm deploy:azure --resource-group RG [--name NAME] [--location LOC] [--max-cost-ms N]`
+// `pnpm deploy:azure --resource-group RG [--name NAME] [--location LOC] [--max-cost-ms N]
+//   [--problems a.ts,b.ts]` (or GALAPAGOS_PROBLEMS: the problem modules bundled into package/)
 // `pnpm remove:azure --resource-group RG`
 // Drives the Azure CLI: group + ARM deployment (infra/main.json), zip deploy of package/,
 // then prints the URL and the `targets` entry. Fails early when `az` is missing or logged out.
@@ -18,6 +19,7 @@ const { positionals, values } = parseArgs({
     location: { type: 'string', default: 'westeurope' },
     'max-cost-ms': { type: 'string', default: '10000' },
     yes: { type: 'boolean', default: false },
+    problems: { type: 'string' },
   },
 });
 const command = positionals[0] ?? 'deploy';
@@ -57,7 +59,15 @@ if (command === 'remove') {
   process.exit(0);
 }
 
-execFileSync(process.execPath, ['build.mjs'], { cwd: here, stdio: 'inherit' });
+execFileSync(process.execPath, ['build.mjs'], {
+  cwd: here,
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    INIT_CWD: process.env.INIT_CWD ?? process.cwd(),
+    ...(values.problems === undefined ? {} : { GALAPAGOS_PROBLEMS: values.problems }),
+  },
+});
 az(['group', 'create', '--name', group, '--location', values.location, '--output', 'none']);
 const outputs = JSON.parse(
   az([

@@ -1,9 +1,11 @@
 // Bundles the Functions app into dist/: index.mjs (the trigger and the whole server), the two
-// worker-thread files the pool starts, and a package.json marking dist/ as CommonJS so that
+// worker-thread files the pool starts, the user's problem modules (`--problems a.ts,b.ts` or
+// GALAPAGOS_PROBLEMS; see problems.json), and a package.json marking dist/ as CommonJS so that
 // piscina's worker.js loads as such (the .mjs files stay ESM). `package/` then holds exactly
 // what is zip-deployed: host.json, a package.json pointing at dist/index.mjs, and dist/.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundleProblems, problemModulesFrom } from '@galapagos/server/scripts/bundle-problems';
 import { bundleWorkers, esmBanner } from '@galapagos/server/scripts/bundle-workers';
 import { build } from 'esbuild';
 
@@ -24,6 +26,8 @@ await build({
   outfile: `${dist}index.mjs`,
 });
 await bundleWorkers(dist);
+for (const b of await bundleProblems(dist, problemModulesFrom()))
+  console.log(`problem module ${b.source} -> ${b.file} (${b.codeHash})`);
 writeFileSync(`${dist}package.json`, '{ "type": "commonjs" }\n');
 
 const pkg = `${here}package/`;
