@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GalapagosError } from '../errors.js';
 
 /** The first line of every bundle this module writes; it carries the bundle's code hash. */
@@ -38,6 +38,34 @@ export interface BundleOptions {
 // Bundled CommonJS packages call require() for Node built-ins.
 const BANNER =
   "import { createRequire as __galapagosRequire } from 'node:module'; const require = __galapagosRequire(import.meta.url);";
+
+/** This installation's own entry points, for modules that import core without installing it. */
+const CORE_ENTRIES: Record<string, string> = {
+  '@galapagos/core': fileURLToPath(new URL('../index.js', import.meta.url)),
+  '@galapagos/core/runtime': fileURLToPath(new URL('./index.js', import.meta.url)),
+};
+
+/**
+ * Resolves `@galapagos/core` where the module's folder has it (its own version counts), and
+ * otherwise to the installation doing the bundling: a module mounted into the server image,
+ * say, with no node_modules of its own.
+ */
+const coreFallback = {
+  name: 'galapagos-core-fallback',
+  setup(build: import('esbuild').PluginBuild) {
+    build.onResolve({ filter: /^@galapagos\/core(\/runtime)?$/ }, async (args) => {
+      if (args.pluginData === 'fallback') return undefined;
+      const found = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'fallback',
+      });
+      if (found.errors.length === 0) return found;
+      return { path: CORE_ENTRIES[args.path] as string };
+    });
+  },
+};
 
 const moduleError = (source: string, reason: string, cause?: unknown) =>
   new GalapagosError('GALAPAGOS_ERR_PROBLEM_MODULE', `problem module ${source}: ${reason}`, {
@@ -99,6 +127,7 @@ export async function bundleProblemModule(
       logLevel: 'silent',
       legalComments: 'none',
       banner: { js: BANNER },
+      plugins: [coreFallback],
       outfile: 'bundle.mjs',
       ...(options.portable
         ? {}

@@ -1,5 +1,6 @@
 // Problem modules as a user writes them, in a folder outside the repository (see the fixture).
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -77,6 +78,17 @@ describe('problem modules', () => {
     const error = await loadProblemModules([path]).catch((e: unknown) => e);
     expect(error).toMatchObject({ code, message: expect.stringContaining(path) });
     expect((error as Error).message).toMatch(reason);
+  });
+
+  it("use this installation's @galapagos/core for a module that does not install it", async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'galapagos-bare-'));
+    const module = join(bare, 'fitness.ts');
+    writeFileSync(
+      module,
+      "import { defineProblem } from '@galapagos/core';\nexport const problems = [defineProblem({ id: 'bare', title: 'b', description: 'd', params: { type: 'object' }, instantiate: () => ({ genome: { kind: 'binary', length: 2 }, objective: 'max', fitness: (g) => Number(g === '11') }) })];\n",
+    );
+    const { registry } = await loadProblemModules([module]);
+    expect(await registry.resolve('bare').instance.fitness('11')).toBe(1);
   });
 
   it('refuse the same id in two modules', async () => {
