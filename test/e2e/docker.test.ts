@@ -1,7 +1,7 @@
 // The real Dockerfile, built and run with the real `docker` CLI (a Docker engine, or podman
 // serving the Docker API where none runs; see deploy/docker/engine.mjs).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +10,7 @@ import { freePort } from '@galapagos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM module shared with the benchmarks
 import { containerEngine, docker, healthy } from '../../deploy/docker/engine.mjs';
+import { writeUserProject } from '../../packages/core/test-fixtures/user-project.mjs';
 import { cli, repoRoot, run } from './helpers.js';
 
 type Engine = { kind: string; env: NodeJS.ProcessEnv; stop: () => Promise<void> };
@@ -20,7 +21,7 @@ const IMAGE = 'galapagos-server:e2e';
 const started: string[] = [];
 
 /** Starts a container of the image on a loopback port; resolves once it reports healthy. */
-async function startContainer(): Promise<{ name: string; url: string }> {
+async function startContainer(extra: string[] = []): Promise<{ name: string; url: string }> {
   const port = await freePort();
   const name = `galapagos-e2e-${process.pid}-${started.length}`;
   started.push(name);
@@ -33,6 +34,7 @@ async function startContainer(): Promise<{ name: string; url: string }> {
     `127.0.0.1:${port}:8080`,
     '-e',
     'GALAPAGOS_WORKERS=2',
+    ...extra,
     IMAGE,
   ]);
   for (let i = 0; !healthy(engine, name); i++) {
@@ -50,8 +52,8 @@ const evaluated = async (url: string) =>
     )?.[1] ?? 0,
   );
 
-async function runCli(config: object, target: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'galapagos-docker-'));
+async function runCli(config: object, target: string, where?: string) {
+  const dir = where ?? (await mkdtemp(join(tmpdir(), 'galapagos-docker-')));
   try {
     const file = join(dir, 'galapagos.config.json');
     await writeFile(file, JSON.stringify(config));
@@ -64,9 +66,9 @@ async function runCli(config: object, target: string) {
       target,
       '--json',
     ]);
-    return JSON.parse(stdout) as { logbook: unknown; best: unknown };
+    return JSON.parse(stdout) as { logbook: unknown; best: unknown; fingerprint?: string };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!where) await rm(dir, { recursive: true, force: true });
   }
 }
 const outcome = (r: { logbook: unknown; best: unknown }) =>
@@ -131,6 +133,35 @@ describe.skipIf(!engine)('docker target', () => {
       },
     };
     const [viaDocker, local] = [await runCli(config, 'docker'), await runCli(config, 'embedded')];
+    expect(outcome(viaDocker)).toBe(outcome(local));
+  });
+
+  it("serves the user's problem module from a mounted folder, with the client's fingerprint and logbook", async () => {
+    const project = writeUserProject();
+    // The container runs as uid 1000: the mounted folder must be readable to it.
+    await chmod(project.dir, 0o755);
+    const mounted = await startContainer([
+      '-v',
+      `${project.dir}:/problems:ro`,
+      '-e',
+      'GALAPAGOS_PROBLEMS=/problems/fitness.ts',
+    ]);
+    const config = {
+      run: {
+        problem: 'curve-fit',
+        problems: ['./fitness.ts'],
+        population: 16,
+        generations: 3,
+        seed: 6,
+      },
+      targets: {
+        docker: { type: 'http', url: mounted.url },
+        embedded: { type: 'embedded', workers: 2 },
+      },
+    };
+    const viaDocker = await runCli(config, 'docker', project.dir);
+    const local = await runCli(config, 'embedded', project.dir);
+    expect(viaDocker.fingerprint).toBe(local.fingerprint);
     expect(outcome(viaDocker)).toBe(outcome(local));
   });
 

@@ -23,6 +23,7 @@ import { selectTarget, validateConfig } from './config/validate.js';
 import { EvaluationError } from './errors.js';
 import { createHttpEvaluator } from './evaluators/http.js';
 import { createLambdaEvaluator } from './evaluators/lambda.js';
+import { initProject } from './init/index.js';
 import { logbookHeader, logbookLine, summary } from './output.js';
 import { checkResumeFingerprint, checkTargetProblem } from './problems.js';
 import { engineConfig, runEvolution } from './run.js';
@@ -339,6 +340,20 @@ function serveCommand(options: Record<string, unknown>): Promise<number> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
+async function initCommand(dir: string | undefined): Promise<number> {
+  try {
+    const written = await initProject(dir ?? '.');
+    for (const file of written) process.stdout.write(`wrote ${file}\n`);
+    const where = dir && dir !== '.' ? `cd ${dir} && ` : '';
+    process.stdout.write(
+      `\nnext: ${where}npx galapagos run   (or --target local; see README.md)\n`,
+    );
+    return 0;
+  } catch (error) {
+    return fail(error, false);
+  }
+}
+
 function program(): Command {
   const cli = new Command('galapagos')
     .description('Run genetic algorithms whose fitness is evaluated on any Galápagos target.')
@@ -374,6 +389,13 @@ function program(): Command {
     .option('--quiet', 'print only the summary')
     .action(async (options) => {
       process.exitCode = await runCommand(options);
+    });
+  cli
+    .command('init')
+    .description('start a project: a commented problem module, its config and a README')
+    .argument('[dir]', 'folder to write into (default: the current one)')
+    .action(async (dir: string | undefined) => {
+      process.exitCode = await initCommand(dir);
     });
   cli
     .command('targets')
