@@ -5,6 +5,7 @@ import { lambdaSuite } from './lambda.js';
 import { overheadSuite } from './overhead.js';
 import { referenceSuite } from './reference.js';
 import { serverSuite } from './server.js';
+import { userFitnessSuite } from './user-fitness.js';
 
 const suites: Record<string, (args: string[]) => Promise<void>> = {
   reference: referenceSuite,
@@ -13,6 +14,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   server: serverSuite,
   lambda: lambdaSuite,
   docker: dockerSuite,
+  'user-fitness': userFitnessSuite,
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');
