@@ -56,7 +56,7 @@ export async function evaluateRequest(
     if (timedOut && isGalapagosError(error, 'GALAPAGOS_ERR_ABORTED'))
       throw new ServerError(
         'GALAPAGOS_ERR_TIMEOUT',
-        `evaluation exceeded the ${options.timeoutMs} ms deadline and was abandoned`,
+        `evaluation exceeded the ${options.timeoutMs} ms deadline and was abandoned (${error.message.replace(/^evaluation of /, '')})`,
       );
     throw error;
   } finally {

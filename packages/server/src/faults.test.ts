@@ -53,6 +53,25 @@ describe('deadline', () => {
   });
 });
 
+describe('a user fitness that hangs', () => {
+  it('is abandoned at the deadline with a 504 naming the problem and the unfinished genomes', async () => {
+    const app = await testApp({ timeoutMs: 500 });
+    try {
+      const r = await evaluate(app, { problem: 'test-hangs', genomes: ['0000', '0001'] });
+      expect(r.statusCode).toBe(504);
+      expect(r.json()).toMatchObject({
+        code: 'GALAPAGOS_ERR_TIMEOUT',
+        message: expect.stringMatching(
+          /problem "test-hangs" cancelled; genomes 0, 1 had not finished/,
+        ),
+      });
+      expect((await evaluate(app, onemax(4, ['1111']))).json().fitness).toEqual([4]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('client gone', () => {
   it('abandons the evaluation when the client closes its connection', async () => {
     const app = await testApp();

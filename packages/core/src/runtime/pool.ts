@@ -244,6 +244,8 @@ export async function createEvaluationPool(
       builtinProblems.includes(registry.get(request.problem))
     )
       return genomes.map((g) => instance.fitness(g) as number);
+    // Chunks not finished yet, by their first genome: an abandoned evaluation names them.
+    const unfinished = new Map<number, number>();
     // One failing chunk cancels its siblings: the batch has failed anyway.
     const batch = new AbortController();
     setMaxListeners(parts + 1, batch.signal);
@@ -256,6 +258,7 @@ export async function createEvaluationPool(
           const packed = packGenomes(instance.genome, chunk);
           const first = offset;
           offset += chunk.length;
+          unfinished.set(first, chunk.length);
           return piscina
             .run(
               {
@@ -274,10 +277,16 @@ export async function createEvaluationPool(
                   : {}),
               },
             )
-            .catch((error: unknown) => {
-              batch.abort(error);
-              throw describeFailure(error, request.problem, first, chunk.length);
-            });
+            .then(
+              (result) => {
+                unfinished.delete(first);
+                return result;
+              },
+              (error: unknown) => {
+                batch.abort(error);
+                throw describeFailure(error, request.problem, first, chunk.length);
+              },
+            );
         }),
       );
       let fitnessMs = 0;
@@ -286,10 +295,16 @@ export async function createEvaluationPool(
       return results.flatMap((r) => r.fitness);
     } catch (error) {
       if (isGalapagosError(error)) throw error;
-      if (signal?.aborted)
-        throw new GalapagosError('GALAPAGOS_ERR_ABORTED', 'evaluation cancelled', {
-          cause: signal.reason,
-        });
+      if (signal?.aborted) {
+        const running = [...unfinished]
+          .map(([first, count]) => (count === 1 ? `${first}` : `${first}-${first + count - 1}`))
+          .join(', ');
+        throw new GalapagosError(
+          'GALAPAGOS_ERR_ABORTED',
+          `evaluation of problem "${request.problem}" cancelled; genomes ${running} had not finished`,
+          { cause: signal.reason, details: { problem: request.problem, unfinished: running } },
+        );
+      }
       if (error instanceof Error && error.message === 'Task queue is at limit')
         throw new GalapagosError('GALAPAGOS_ERR_OVERLOADED', 'evaluation queue is full');
       throw new GalapagosError(
