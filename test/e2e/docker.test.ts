@@ -21,7 +21,10 @@ const IMAGE = 'galapagos-server:e2e';
 const started: string[] = [];
 
 /** Starts a container of the image on a loopback port; resolves once it reports healthy. */
-async function startContainer(extra: string[] = []): Promise<{ name: string; url: string }> {
+async function startContainer(
+  extra: string[] = [],
+  image = IMAGE,
+): Promise<{ name: string; url: string }> {
   const port = await freePort();
   const name = `galapagos-e2e-${process.pid}-${started.length}`;
   started.push(name);
@@ -35,7 +38,7 @@ async function startContainer(extra: string[] = []): Promise<{ name: string; url
     '-e',
     'GALAPAGOS_WORKERS=2',
     ...extra,
-    IMAGE,
+    image,
   ]);
   for (let i = 0; !healthy(engine, name); i++) {
     if (i > 100)
@@ -94,6 +97,9 @@ describe.skipIf(!engine)('docker target', () => {
         docker(engine, ['rm', '-f', name]);
       } catch {}
     }
+    try {
+      docker(engine, ['rmi', '-f', 'galapagos-user:e2e']);
+    } catch {}
     await engine?.stop();
   }, 60_000);
 
@@ -163,6 +169,39 @@ describe.skipIf(!engine)('docker target', () => {
     const local = await runCli(config, 'embedded', project.dir);
     expect(viaDocker.fingerprint).toBe(local.fingerprint);
     expect(outcome(viaDocker)).toBe(outcome(local));
+  });
+
+  it('builds a derived image with the modules baked in, serving the same fingerprint', async () => {
+    const project = writeUserProject();
+    await chmod(project.dir, 0o755);
+    docker(engine, [
+      'build',
+      '-f',
+      join(repoRoot, 'deploy/docker/problems.Dockerfile'),
+      '--build-arg',
+      `BASE=${IMAGE}`,
+      '-t',
+      'galapagos-user:e2e',
+      project.dir,
+    ]);
+    const baked = await startContainer([], 'galapagos-user:e2e');
+    const config = {
+      run: {
+        problem: 'curve-fit',
+        problems: ['./fitness.ts'],
+        population: 12,
+        generations: 2,
+        seed: 2,
+      },
+      targets: {
+        baked: { type: 'http', url: baked.url },
+        embedded: { type: 'embedded', workers: 2 },
+      },
+    };
+    const viaImage = await runCli(config, 'baked', project.dir);
+    const local = await runCli(config, 'embedded', project.dir);
+    expect(viaImage.fingerprint).toBe(local.fingerprint);
+    expect(outcome(viaImage)).toBe(outcome(local));
   });
 
   it('two replicas serve one run together, and both evaluate', async () => {
