@@ -78,6 +78,19 @@ const json = (stdout: string) =>
     error?: { code: string; message: string };
   };
 
+/** `galapagos run` of the project's curve-fit against the server at `url`. */
+async function runAgainst(url: string) {
+  const configFile = join(project.dir, `remote-${new URL(url).port}.json`);
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      run: { problem: 'curve-fit', problems: ['./fitness.ts'] },
+      targets: { remote: { type: 'http', url } },
+    }),
+  );
+  return runCli(['run', '--config', configFile, '--json'], { cwd: project.dir });
+}
+
 describe('your own fitness function through the CLI', () => {
   it('gives the same logbook embedded and on a spawned local server (TypeScript, npm package, local import, async)', async () => {
     const embedded = await runCli(['run', '--json'], { cwd: project.dir });
@@ -123,18 +136,7 @@ describe('your own fitness function through the CLI', () => {
 
   it('refuses a server started with an edited copy of the module', async () => {
     const edited = writeUserProject({ edit: true });
-    const url = await startServer([edited.fitness]);
-    const configFile = join(project.dir, 'stale.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        run: { problem: 'curve-fit', problems: ['./fitness.ts'] },
-        targets: { stale: { type: 'http', url } },
-      }),
-    );
-    const { code, stdout } = await runCli(['run', '--config', configFile, '--json'], {
-      cwd: project.dir,
-    });
+    const { code, stdout } = await runAgainst(await startServer([edited.fitness]));
     expect(code).toBe(2);
     const { error } = json(stdout);
     expect(error?.code).toBe('GALAPAGOS_ERR_PROBLEM_MISMATCH');
@@ -145,18 +147,7 @@ describe('your own fitness function through the CLI', () => {
   });
 
   it('refuses a server that does not serve the problem, saying how to load it', async () => {
-    const url = await startServer([]);
-    const configFile = join(project.dir, 'bare.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        run: { problem: 'curve-fit', problems: ['./fitness.ts'] },
-        targets: { bare: { type: 'http', url } },
-      }),
-    );
-    const { code, stdout } = await runCli(['run', '--config', configFile, '--json'], {
-      cwd: project.dir,
-    });
+    const { code, stdout } = await runAgainst(await startServer([]));
     expect(code).toBe(2);
     expect(json(stdout).error).toMatchObject({
       code: 'GALAPAGOS_ERR_UNKNOWN_PROBLEM',

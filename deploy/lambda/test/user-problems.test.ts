@@ -27,20 +27,25 @@ const runCli = (args: string[], env: Record<string, string> = {}) =>
   );
 const outcome = (r: { logbook: unknown; best: unknown }) => JSON.stringify([r.logbook, r.best]);
 
+/** The run, the same on every target. */
+const settings = {
+  run: {
+    problem: 'curve-fit',
+    problems: ['./fitness.ts'],
+    population: 16,
+    generations: 3,
+    seed: 4,
+  },
+  dispatch: { concurrency: 2 },
+};
+
 let out: string;
 let embedded: Awaited<ReturnType<typeof runCli>>;
 beforeAll(async () => {
   await writeFile(
     join(project.dir, 'galapagos.config.json'),
     JSON.stringify({
-      run: {
-        problem: 'curve-fit',
-        problems: ['./fitness.ts'],
-        population: 16,
-        generations: 3,
-        seed: 4,
-      },
-      dispatch: { concurrency: 2 },
+      ...settings,
       targets: { embedded: { type: 'embedded', workers: 2 } },
     }),
   );
@@ -100,14 +105,7 @@ describe('a user problem module on Lambda', () => {
       await writeFile(
         config,
         JSON.stringify({
-          run: {
-            problem: 'curve-fit',
-            problems: ['./fitness.ts'],
-            population: 16,
-            generations: 3,
-            seed: 4,
-          },
-          dispatch: { concurrency: 2 },
+          ...settings,
           targets: {
             lambda: {
               type: 'lambda',
