@@ -155,6 +155,36 @@ describe('your own fitness function through the CLI', () => {
     });
   });
 
+  it('runs a problem only the server has (default params), and says how to use other params', async () => {
+    const url = await startServer([project.fitness]);
+    const configFile = join(project.dir, 'server-only.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        run: { problem: 'curve-fit', population: 24, generations: 4, seed: 3 },
+        targets: { remote: { type: 'http', url } },
+      }),
+    );
+    const remote = await runCli(['run', '--config', configFile, '--json'], { cwd: project.dir });
+    expect(remote.code, remote.stderr).toBe(0);
+    const embedded = await runCli(['run', '--json'], { cwd: project.dir });
+    expect(outcome(json(remote.stdout))).toBe(outcome(json(embedded.stdout)));
+    expect(json(remote.stdout).fingerprint).toBe(json(embedded.stdout).fingerprint);
+    const other = await runCli(
+      ['run', '--config', configFile, '--params', '{"degree": 3}', '--json'],
+      {
+        cwd: project.dir,
+      },
+    );
+    expect(other.code).toBe(2);
+    expect(json(other.stdout).error).toMatchObject({
+      code: 'GALAPAGOS_ERR_INVALID_PARAMS',
+      message: expect.stringMatching(
+        /defined only on the target .* add its module to run.problems/,
+      ),
+    });
+  });
+
   it('refuses to resume a checkpoint made with other code', async () => {
     const copy = writeUserProject();
     const checkpoint = join(copy.dir, 'state.json');

@@ -25,7 +25,7 @@ import { createHttpEvaluator } from './evaluators/http.js';
 import { createLambdaEvaluator } from './evaluators/lambda.js';
 import { initProject } from './init/index.js';
 import { logbookHeader, logbookLine, summary } from './output.js';
-import { checkResumeFingerprint, checkTargetProblem } from './problems.js';
+import { checkResumeFingerprint, checkTargetProblem, withTargetProblem } from './problems.js';
 import { engineConfig, runEvolution } from './run.js';
 import { serverEntry } from './spawn.js';
 import { openTarget } from './targets.js';
@@ -142,23 +142,18 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
       throw new ConfigError((options.config as string) ?? DEFAULT_CONFIG, [picked]);
     targetName = picked.name;
     ({ registry } = await loadProblemModules(config.run.problems ?? []));
-    resolveConfig(engineConfig(config.run), registry);
+    // A problem no module defines may still be the target's: checked once it is open.
+    if (registry.has(config.run.problem)) resolveConfig(engineConfig(config.run), registry);
   } catch (error) {
     return fail(error, json);
   }
   let resume: EngineState | undefined;
   try {
     if (options.resume) resume = await readCheckpoint(options.resume as string);
-    checkResumeFingerprint(
-      resume?.config.fingerprint,
-      resume?.config.problem ?? config.run.problem,
-      registry.fingerprint(resume?.config.problem ?? config.run.problem),
-    );
   } catch (error) {
     return fail(error, json);
   }
   const problem = resume?.config.problem ?? config.run.problem;
-  const fingerprint = registry.fingerprint(problem);
 
   const controller = new AbortController();
   const interrupt = (signal: NodeJS.Signals) =>
@@ -191,13 +186,21 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
       connections: config.dispatch.concurrency,
       problemModules: config.run.problems ?? [],
     });
+    const asking = AbortSignal.any([
+      controller.signal,
+      AbortSignal.timeout(config.dispatch.timeoutMs),
+    ]);
+    registry = await withTargetProblem(registry, open.evaluator, targetName, problem, asking);
+    resolveConfig(engineConfig(config.run), registry);
+    const fingerprint = registry.fingerprint(problem);
+    checkResumeFingerprint(resume?.config.fingerprint, problem, fingerprint);
     // The target must run this very code before it gets a batch.
     const warnings = await checkTargetProblem(
       open.evaluator,
       targetName,
       problem,
       fingerprint,
-      AbortSignal.any([controller.signal, AbortSignal.timeout(config.dispatch.timeoutMs)]),
+      asking,
     );
     for (const warning of warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
     if (!quiet) {

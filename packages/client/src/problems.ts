@@ -1,9 +1,17 @@
 /**
  * The run's problems: the built-in ones plus the user's modules, loaded in the client (the
- * engine needs each problem's genome and objective), and the check that a target serves the
- * very same code before any batch is sent.
+ * engine needs each problem's genome and objective), or described by the target when only it
+ * has them; and the check that a target serves the very same code before any batch is sent.
  */
-import { GalapagosError } from '@galapagos/core';
+import {
+  createRegistry,
+  GalapagosError,
+  type ParamsSchema,
+  type ProblemDefinition,
+  type ProblemRegistry,
+  type ProblemSummary,
+  withDefaults,
+} from '@galapagos/core';
 import type { Evaluator } from './evaluators/types.js';
 
 /** How to make a target serve the client's modules, for error messages. */
@@ -64,5 +72,69 @@ export function checkResumeFingerprint(
     'GALAPAGOS_ERR_PROBLEM_MISMATCH',
     `the checkpoint was made with problem "${problem}" at fingerprint ${recorded}, but this client's is ${fingerprint}: the code changed since, and resuming would mix two fitness functions. Restore the code or start a new run.`,
     { details: { problem, recorded, fingerprint } },
+  );
+}
+
+/**
+ * A problem only the target serves (the run names no module for it), described by the
+ * target: enough for the engine (genome, objective) with the default parameters. Its
+ * fitness is computed on the target only.
+ */
+function standIn(summary: ProblemSummary, where: string): ProblemDefinition {
+  const schema = summary.params as ParamsSchema;
+  const defaults = JSON.stringify(withDefaults(schema, {}));
+  return {
+    id: summary.id,
+    title: summary.title,
+    description: summary.description,
+    params: schema,
+    instantiate: (params) => {
+      if (JSON.stringify(params) !== defaults)
+        throw new Error(
+          `it is defined only on the target (${where}), which describes its genome for the default parameters ${defaults} alone; to use other parameters, add its module to run.problems (or --problems)`,
+        );
+      return {
+        genome: summary.genome,
+        objective: summary.objective,
+        ...(summary.optimum === undefined ? {} : { optimum: summary.optimum }),
+        fitness: () => {
+          throw new Error(`problem "${summary.id}" is evaluated on the target only`);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The run's registry, with `problem` taken from the target when no module of the run defines
+ * it, fingerprint included (so a resume checks against it).
+ * @throws GalapagosError `GALAPAGOS_ERR_UNKNOWN_PROBLEM` when the target does not have it either.
+ */
+export async function withTargetProblem(
+  registry: ProblemRegistry,
+  evaluator: Evaluator,
+  target: string,
+  problem: string,
+  signal: AbortSignal,
+): Promise<ProblemRegistry> {
+  if (registry.has(problem)) return registry;
+  const [first] = await evaluator.problems(signal);
+  const summary = first?.problems.find((p) => p.id === problem);
+  if (!first || !summary)
+    throw new GalapagosError(
+      'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
+      `unknown problem "${problem}": no module of the run defines it (run.problems, --problems) and target "${target}" does not serve it (known here: ${registry.ids().join(', ')})`,
+    );
+  const fingerprints = new Map<string, string>();
+  for (const id of registry.ids()) {
+    const known = registry.fingerprint(id);
+    if (known) fingerprints.set(id, known);
+  }
+  if (summary.fingerprint) fingerprints.set(problem, summary.fingerprint);
+  return createRegistry(
+    [...registry.ids().map((id) => registry.get(id)), standIn(summary, first.where)],
+    {
+      fingerprints,
+    },
   );
 }

@@ -107,6 +107,7 @@ export {
   type ProblemDefinition,
   type ProblemInstance,
 } from './problems/types.js';
+export { paramsErrors, withDefaults } from './problems/params.js';
 export { assertDefinition, PROBLEM_ID_PATTERN } from './problems/validate.js';
 export {
   forEachChosen,
