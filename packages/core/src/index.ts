@@ -86,6 +86,7 @@ export {
 export { knapsack } from './problems/knapsack.js';
 export { nqueens } from './problems/nqueens.js';
 export { onemax } from './problems/onemax.js';
+export { paramsErrors, withDefaults } from './problems/params.js';
 export { rastrigin } from './problems/rastrigin.js';
 export {
   builtinProblems,
@@ -107,7 +108,6 @@ export {
   type ProblemDefinition,
   type ProblemInstance,
 } from './problems/types.js';
-export { paramsErrors, withDefaults } from './problems/params.js';
 export { assertDefinition, PROBLEM_ID_PATTERN } from './problems/validate.js';
 export {
   forEachChosen,

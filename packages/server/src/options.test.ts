@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOptions, optionsFromEnv } from './options.js';
+import { defaultOptions, listenFromEnv, optionsFromEnv } from './options.js';
 
 describe('options from the environment', () => {
   it('keeps the defaults for unset variables', () => {
@@ -13,5 +13,15 @@ describe('options from the environment', () => {
       'GALAPAGOS_WORKER_NICE must be an integer from 0 to 19, got "20"',
     );
     expect(() => optionsFromEnv({ GALAPAGOS_WORKER_NICE: '-1' })).toThrow(/from 0 to 19/);
+  });
+
+  it('refuses durations a timer cannot hold (they would fire at once)', () => {
+    expect(optionsFromEnv({ GALAPAGOS_TIMEOUT_MS: '2147483647' }).timeoutMs).toBe(2_147_483_647);
+    expect(() => optionsFromEnv({ GALAPAGOS_TIMEOUT_MS: '3000000000' })).toThrow(
+      'GALAPAGOS_TIMEOUT_MS must be an integer from 1 to 2147483647, got "3000000000"',
+    );
+    expect(() => listenFromEnv({ GALAPAGOS_SHUTDOWN_GRACE_MS: '3000000000' })).toThrow(
+      /GALAPAGOS_SHUTDOWN_GRACE_MS must be an integer from 0 to 2147483647/,
+    );
   });
 });

@@ -72,6 +72,9 @@ export interface ListenOptions {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Longest delay a Node timer keeps (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 function integer(
   env: Env,
   name: string,
@@ -114,7 +117,7 @@ export function optionsFromEnv(env: Env): ServerOptions {
     maxCostMs: integer(env, 'GALAPAGOS_MAX_COST_MS', d.maxCostMs, 0),
     maxCostTotalMs: integer(env, 'GALAPAGOS_MAX_COST_TOTAL_MS', d.maxCostTotalMs, 0),
     defaultCost: { ms: integer(env, 'GALAPAGOS_DEFAULT_COST_MS', d.defaultCost.ms, 0), mode },
-    timeoutMs: integer(env, 'GALAPAGOS_TIMEOUT_MS', d.timeoutMs, 1),
+    timeoutMs: integer(env, 'GALAPAGOS_TIMEOUT_MS', d.timeoutMs, 1, MAX_TIMER_MS),
     bodyLimit: integer(env, 'GALAPAGOS_BODY_LIMIT', d.bodyLimit, 1024),
     maxGenomes: integer(env, 'GALAPAGOS_MAX_GENOMES', d.maxGenomes, 1),
     apiKeys: (env.GALAPAGOS_API_KEYS ?? '')
@@ -138,6 +141,6 @@ export function listenFromEnv(env: Env, defaultHost = '127.0.0.1'): ListenOption
   return {
     host: env.HOST?.trim() || defaultHost,
     port: integer(env, 'PORT', 3000, 0),
-    shutdownGraceMs: integer(env, 'GALAPAGOS_SHUTDOWN_GRACE_MS', 10_000, 0),
+    shutdownGraceMs: integer(env, 'GALAPAGOS_SHUTDOWN_GRACE_MS', 10_000, 0, MAX_TIMER_MS),
   };
 }

@@ -77,6 +77,12 @@ describe('validateConfig', () => {
     expect(issue!.message).toMatch(reason);
   });
 
+  it('refuses a timeout a timer cannot hold (it would fire at once)', () => {
+    expect(issuesOf({ dispatch: { timeoutMs: 3_000_000_000 } })).toEqual([
+      { path: '/dispatch/timeoutMs', message: 'must be <= 2147483647' },
+    ]);
+  });
+
   it('refuses an unknown target by name', () => {
     const result = validateConfig(example);
     if (!result.ok) throw new Error('example invalid');

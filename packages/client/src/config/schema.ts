@@ -197,6 +197,8 @@ export const DispatchSchema = Type.Object(
     }),
     timeoutMs: Type.Integer({
       minimum: 1,
+      // The longest delay a Node timer keeps; a longer one would fire at once.
+      maximum: 2_147_483_647,
       default: 120_000,
       description: 'Per-request timeout; a batch that times out is sent again.',
     }),

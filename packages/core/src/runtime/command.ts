@@ -140,6 +140,14 @@ export function defineCommandProblem(options: CommandProblemOptions): ProblemDef
     additionalProperties: false,
   };
   const command = options.command.join(' ');
+  const { timeoutMs } = options;
+  if (
+    timeoutMs !== undefined &&
+    !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 2_147_483_647)
+  )
+    throw new RangeError(
+      `problem "${options.id}": timeoutMs must be an integer from 1 to 2147483647 ms, got ${timeoutMs}`,
+    );
   return {
     id: options.id,
     title: options.title ?? options.id,

@@ -147,6 +147,37 @@ describe('evaluation pool', () => {
     ).toEqual([4]);
   });
 
+  it('admits chunks that start at once on idle threads, whatever the queue limit', async () => {
+    for (const maxQueue of [0, 2]) {
+      const small = await createEvaluationPool({ threads: 4, maxQueue, calibration: 1 });
+      try {
+        const sleepy = {
+          problem: 'onemax',
+          params: { length: 4 },
+          cost: { ms: 10, mode: 'sleep' as const },
+          genomes: bits(4, 3),
+        };
+        expect(await small.evaluate(sleepy)).toEqual([0, 1, 1]);
+        expect(
+          await small.evaluate({ problem: 'onemax', params: { length: 4 }, genomes: ['0111'] }),
+        ).toEqual([3]);
+        // Busy threads: now only maxQueue more chunks may wait.
+        const running = small.evaluate({
+          ...sleepy,
+          cost: { ms: 300, mode: 'sleep' },
+          genomes: bits(4, 4),
+        });
+        await new Promise((r) => setTimeout(r, 50));
+        await expect(
+          small.evaluate({ ...sleepy, genomes: bits(4, maxQueue + 1) }),
+        ).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_OVERLOADED' });
+        await running;
+      } finally {
+        await small.close();
+      }
+    }
+  });
+
   it('refuses work once closed', async () => {
     const other = await createEvaluationPool({ threads: 1, calibration: 1 });
     await other.close();

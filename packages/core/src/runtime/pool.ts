@@ -227,10 +227,13 @@ export async function createEvaluationPool(
     const cost = request.cost && request.cost.ms > 0 ? request.cost : undefined;
     if (cost?.mode === 'cpu') calibration ??= calibrateCpu();
     const parts = chunksFor(request.problem, genomes.length, instance.genome.length, !!cost);
-    if (piscina.queueSize + parts > maxQueue)
+    // Chunks that start at once on idle threads do not wait: only the rest count against
+    // the queue limit (0: never wait, but an idle pool still takes work).
+    const waiting = Math.max(0, piscina.queueSize + parts - piscina.idleThreads);
+    if (waiting > maxQueue)
       throw new GalapagosError(
         'GALAPAGOS_ERR_OVERLOADED',
-        `evaluation queue is full (${piscina.queueSize} chunks waiting, limit ${maxQueue})`,
+        `evaluation queue is full (${piscina.queueSize} chunks waiting, ${parts} more asked for, ${piscina.idleThreads} threads idle, limit ${maxQueue})`,
       );
     if (signal?.aborted)
       throw new GalapagosError('GALAPAGOS_ERR_ABORTED', 'evaluation cancelled before it started', {
