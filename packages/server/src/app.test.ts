@@ -291,4 +291,21 @@ describe('API keys', () => {
   it('is off by default', async () => {
     expect((await evaluate(app, onemax(2, ['01']))).statusCode).toBe(200);
   });
+
+  it('answers deeply nested params with a coded 400, not a 500', async () => {
+    const app = await testApp();
+    try {
+      const body = `{"problem":"onemax","params":{"length":${'{"a":'.repeat(6000)}1${'}'.repeat(6000)}},"genomes":["0"]}`;
+      const reply = await app.inject({
+        method: 'POST',
+        url: '/v1/evaluate',
+        headers: { 'content-type': 'application/json' },
+        payload: body,
+      });
+      expect(reply.statusCode).toBe(400);
+      expect(reply.json().code).toMatch(/^GALAPAGOS_ERR_INVALID_(PARAMS|JSON|REQUEST)$/);
+    } finally {
+      await app.close();
+    }
+  });
 });

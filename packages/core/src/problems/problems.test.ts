@@ -51,6 +51,17 @@ describe('problem registry', () => {
     );
   });
 
+  it('refuses params nested deeper than 64 levels with a coded error, not a stack overflow', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    expect(() => defaultRegistry.resolve('onemax', { length: deep })).toThrow(
+      expect.objectContaining({
+        code: 'GALAPAGOS_ERR_INVALID_PARAMS',
+        message: expect.stringMatching(/deeper than 64/),
+      }),
+    );
+  });
+
   it('refuses duplicate and malformed ids', () => {
     expect(() => createRegistry([...builtinProblems, builtinProblems[0]!])).toThrow(/duplicate/);
     const bad = defineProblem({

@@ -51,6 +51,20 @@ export interface ProblemRegistry {
 }
 
 const MEMO_LIMIT = 64;
+/** Nesting beyond this in params is refused (deeper JSON overflows the stack when walked). */
+const MAX_PARAMS_DEPTH = 64;
+
+/** True when `value` nests objects or arrays deeper than `limit`; iterative, so never overflows. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 export interface RegistryOptions {
   /** Fingerprints by problem id (see `@galapagos/core/runtime`'s module loader). */
@@ -94,6 +108,11 @@ export function createRegistry(
       throw new GalapagosError(
         'GALAPAGOS_ERR_INVALID_PARAMS',
         `params of "${id}" must be an object`,
+      );
+    if (nestedDeeperThan(params, MAX_PARAMS_DEPTH))
+      throw new GalapagosError(
+        'GALAPAGOS_ERR_INVALID_PARAMS',
+        `params of "${id}" nest deeper than ${MAX_PARAMS_DEPTH} levels`,
       );
     const key = `${id}\u0000${JSON.stringify(params)}`;
     const cached = memo.get(key);
