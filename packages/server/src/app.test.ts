@@ -308,4 +308,19 @@ describe('API keys', () => {
       await app.close();
     }
   });
+
+  it('counts up to 100,000 bits on /one_max_fitness/:bits, and refuses more without echoing them', async () => {
+    const app = await testApp();
+    try {
+      const ok = await app.inject(`/one_max_fitness/${'1'.repeat(5000)}`);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toBe('5000');
+      const tooLong = await app.inject(`/one_max_fitness/${'1'.repeat(150_000)}`);
+      expect(tooLong.statusCode).toBe(400);
+      expect(tooLong.json().code).toBe('GALAPAGOS_ERR_INVALID_REQUEST');
+      expect(tooLong.body.length).toBeLessThan(1000);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -37,11 +37,16 @@ const FASTIFY_CODES: Record<string, ReplyCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'GALAPAGOS_ERR_INVALID_JSON',
 };
 
+/** A message cut to a readable length (some echo the request). */
+const bounded = (message: string, limit = 300) =>
+  message.length > limit ? `${message.slice(0, limit)}… (${message.length} characters)` : message;
+
 /** The code and public message of any error a route or Fastify raised. */
 function classify(error: FastifyError): { code: ReplyCode; message: string } {
   if (isGalapagosError(error) || error instanceof ServerError)
     return { code: error.code, message: error.message };
-  if (error.validation) return { code: 'GALAPAGOS_ERR_INVALID_REQUEST', message: error.message };
+  if (error.validation)
+    return { code: 'GALAPAGOS_ERR_INVALID_REQUEST', message: bounded(error.message) };
   const mapped = FASTIFY_CODES[error.code];
   if (mapped) return { code: mapped, message: error.message };
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
@@ -64,11 +69,14 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
     bodyLimit: options.bodyLimit,
     return503OnClosing: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-    // Errors raised before routing (a malformed URL) get the same coded body as the rest.
+    // `/one_max_fitness/:bits` takes up to 100,000 bits in its path segment (the default is 100).
+    routerOptions: { maxParamLength: 100_000 },
+    // Errors raised before routing (a malformed URL) get the same coded body as the rest,
+    // without echoing a long URL back.
     frameworkErrors: (error, _request, reply) => {
       (reply as FastifyReply)
         .status(400)
-        .send(errorBody('GALAPAGOS_ERR_INVALID_REQUEST', error.message));
+        .send(errorBody('GALAPAGOS_ERR_INVALID_REQUEST', bounded(error.message)));
     },
   });
 
