@@ -257,9 +257,10 @@ describe('API keys', () => {
   });
   afterAll(() => secured.close());
 
-  it('requires a key on every route but / and /health', async () => {
+  it('requires a key on every route but /, /health and the API documentation', async () => {
     expect((await secured.inject('/health')).statusCode).toBe(200);
     expect((await secured.inject('/')).statusCode).toBe(200);
+    expect((await secured.inject('/docs/json')).statusCode).toBe(200);
     for (const url of ['/v1/problems', '/metrics', '/one_max_fitness/01']) {
       const r = await secured.inject(url);
       expectError(r, 401, 'GALAPAGOS_ERR_UNAUTHORIZED');
@@ -280,12 +281,21 @@ describe('API keys', () => {
       { authorization: 'k-one' },
       { 'x-api-key': 'k-one-' },
       { authorization: 'Basic k-one' },
+      // Every credential carried must hold, whichever header it is in.
+      { authorization: 'Bearer wrong', 'x-api-key': 'k-one' },
+      { authorization: 'Basic junk', 'x-api-key': 'k-one' },
+      { authorization: 'Bearer k-one', 'x-api-key': 'wrong' },
     ])
       expectError(
         await evaluate(secured, onemax(2, ['01']), headers),
         401,
         'GALAPAGOS_ERR_UNAUTHORIZED',
       );
+  });
+
+  it('accepts the same valid key in both headers', async () => {
+    const headers = { authorization: 'Bearer k-one', 'x-api-key': 'k-two' };
+    expect((await evaluate(secured, onemax(2, ['01']), headers)).statusCode).toBe(200);
   });
 
   it('is off by default', async () => {
