@@ -65,6 +65,37 @@ describe('config mistakes exit 2 naming the field and the reason', () => {
     expect(code).toBe(2);
   });
 
+  it('a URL that does not parse is a config error (exit 2), not an internal one', async () => {
+    const { code, stderr } = await withConfig(
+      { targets: { a: { type: 'http', url: 'http://[::1' } } },
+      [],
+    );
+    expect(stderr).toMatch(/\/targets\/a\/url: is not a valid URL/);
+    expect(code).toBe(2);
+  });
+
+  it('a flag that does not parse still gives --json its one object', async () => {
+    const { code, stdout } = await withConfig({ targets: { a: { type: 'embedded' } } }, [
+      '--json',
+      '--population',
+      'many',
+    ]);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'GALAPAGOS_ERR_CONFIG', message: expect.stringMatching(/--population/) },
+    });
+  });
+
+  it('a checkpoint that cannot be written fails the run (exit 1), not the usage (exit 2)', async () => {
+    const { code, stderr } = await withConfig(
+      { run: run(), targets: { a: { type: 'embedded', workers: 2 } } },
+      ['--checkpoint', '/nonexistent-folder/state.json'],
+    );
+    expect(stderr).toMatch(/GALAPAGOS_ERR_CHECKPOINT: cannot write checkpoint/);
+    expect(code).toBe(1);
+  });
+
   it('an unset header secret is named with its variable', async () => {
     const { code, stderr } = await withConfig(
       {

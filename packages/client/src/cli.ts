@@ -103,7 +103,11 @@ async function configFor(options: Record<string, unknown>): Promise<Config> {
   return result.config;
 }
 
-function fail(error: unknown, json: boolean): number {
+/**
+ * Reports an error (on stderr, and as JSON on stdout with `--json`) and gives the exit code:
+ * 2 for bad usage, config or input files (`usage` forces it), 1 for a failed run.
+ */
+function fail(error: unknown, json: boolean, usage = false): number {
   const code =
     error instanceof EvaluationError || isGalapagosError(error)
       ? error.code
@@ -111,10 +115,10 @@ function fail(error: unknown, json: boolean): number {
         ? 'GALAPAGOS_ERR_CONFIG'
         : 'GALAPAGOS_ERR_INTERNAL';
   const message = error instanceof Error ? error.message : String(error);
-  const usage =
+  const bad =
+    usage ||
     error instanceof ConfigError ||
     error instanceof UsageError ||
-    (error instanceof EvaluationError && error.code === 'GALAPAGOS_ERR_CHECKPOINT') ||
     (isGalapagosError(error) &&
       [
         'GALAPAGOS_ERR_INVALID_CONFIG',
@@ -126,7 +130,7 @@ function fail(error: unknown, json: boolean): number {
       ].includes(error.code));
   if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message } })}\n`);
   process.stderr.write(`galapagos: ${code}: ${message}\n`);
-  return usage ? USAGE : FAILED;
+  return bad ? USAGE : FAILED;
 }
 
 async function runCommand(options: Record<string, unknown>): Promise<number> {
@@ -151,7 +155,8 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
   try {
     if (options.resume) resume = await readCheckpoint(options.resume as string);
   } catch (error) {
-    return fail(error, json);
+    // A checkpoint that cannot be read is bad input; one that cannot be written, a failed run.
+    return fail(error, json, true);
   }
   const problem = resume?.config.problem ?? config.run.problem;
 
@@ -429,6 +434,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 try {
   await program().parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : USAGE;
-  else process.exitCode = fail(error, false);
+  const json = process.argv.includes('--json');
+  if (error instanceof CommanderError && error.exitCode === 0) process.exitCode = 0;
+  else if (error instanceof CommanderError) {
+    // commander has said why on stderr; --json still gets its one object.
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ ok: false, error: { code: 'GALAPAGOS_ERR_CONFIG', message: error.message.replace(/^error: /, '') } })}\n`,
+      );
+    process.exitCode = USAGE;
+  } else process.exitCode = fail(error, json);
 }

@@ -83,6 +83,20 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('refuses a URL that does not parse, with its path', () => {
+    expect(
+      issuesOf({
+        targets: {
+          a: { type: 'http', url: 'http://[::1' },
+          b: { type: 'http', urls: ['http://ok', 'http://[x'] },
+        },
+      }),
+    ).toEqual([
+      { path: '/targets/a/url', message: 'is not a valid URL: "http://[::1"' },
+      { path: '/targets/b/urls/1', message: 'is not a valid URL: "http://[x"' },
+    ]);
+  });
+
   it('refuses an unknown target by name', () => {
     const result = validateConfig(example);
     if (!result.ok) throw new Error('example invalid');

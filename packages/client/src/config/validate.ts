@@ -62,6 +62,20 @@ function targetIssues(name: string, target: unknown): ConfigIssue[] {
               'must come from an environment variable ({ "env": "NAME" }), never a literal: secrets do not belong in config files',
           });
   }
+  // The schema's pattern checks the scheme; a URL must also parse (`http://[::1` does not).
+  const urls: [string, unknown][] = [
+    ['url', target.url],
+    ['endpoint', target.endpoint],
+    ...(Array.isArray(target.urls)
+      ? target.urls.map((u, i): [string, unknown] => [`urls/${i}`, u])
+      : []),
+  ];
+  for (const [key, value] of urls)
+    if (typeof value === 'string' && /^https?:\/\//.test(value) && !URL.canParse(value))
+      issues.push({
+        path: `${at}/${key}`,
+        message: `is not a valid URL: ${JSON.stringify(value)}`,
+      });
   const schema = TARGET_SCHEMAS[type as keyof typeof TARGET_SCHEMAS];
   const known = new Set(issues.map((i) => i.path));
   for (const issue of schemaIssues(schema, target, at))
