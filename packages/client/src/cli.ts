@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import {
+  assertResumableState,
   type EngineState,
   isGalapagosError,
   type ProblemRegistry,
@@ -199,6 +200,25 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
     resolveConfig(engineConfig(config.run), registry);
     const fingerprint = registry.fingerprint(problem);
     checkResumeFingerprint(resume?.config.fingerprint, problem, fingerprint);
+    if (resume) {
+      // A checkpoint is input: checked in depth, so an edited one is refused on every target.
+      try {
+        assertResumableState(resume, registry);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return fail(
+          new EvaluationError(
+            'GALAPAGOS_ERR_CHECKPOINT',
+            `cannot resume from ${String(options.resume)}: ${reason}`,
+            {
+              retryable: false,
+            },
+          ),
+          json,
+          true,
+        );
+      }
+    }
     // The target must run this very code before it gets a batch.
     const warnings = await checkTargetProblem(
       open.evaluator,

@@ -9,6 +9,7 @@ export {
   isComplete,
   tell,
 } from './engine/algorithm.js';
+export { assertResumableState } from './engine/check-state.js';
 export {
   type ConfigIssue,
   type CrossoverConfig,
