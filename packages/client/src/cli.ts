@@ -184,6 +184,7 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
       )
     : undefined;
   let barGeneration = -1;
+  let lastOverloadLine = Number.NEGATIVE_INFINITY;
   let barStarted = 0;
 
   let open: Awaited<ReturnType<typeof openTarget>> | undefined;
@@ -255,6 +256,16 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
           gen: generation,
           rate: seconds > 0 ? (done / seconds).toFixed(0) : '0',
         });
+      },
+      onRetry: (retry) => {
+        // Say what a slow run is waiting for; overload, which may last, at most every 2 s.
+        const now = performance.now();
+        if (retry.overload && now - lastOverloadLine < 2000) return;
+        if (retry.overload) lastOverloadLine = now;
+        const what = retry.overload
+          ? `target busy (${retry.error.code}); waiting, ${retry.concurrency} requests in flight at most`
+          : `${retry.error.code}: ${retry.error.message}; retrying a batch of ${retry.genomes} genomes (attempt ${retry.attempt + 1}, ${retry.retriesLeft} retries left)`;
+        process.stderr.write(`galapagos: ${what}\n`);
       },
       onGeneration: (entry) => {
         bar?.stop();

@@ -34,6 +34,34 @@ export interface DispatchProblem {
   readonly penalty?: number;
 }
 
+/**
+ * The target saying "later", not "no": a full queue (503 `GALAPAGOS_ERR_OVERLOADED`) or
+ * throttling (429, Lambda's TooManyRequestsException). Such a failure slows the run (fewer
+ * requests in flight) and never uses up its retries while the target keeps answering.
+ */
+export function isOverload(error: unknown): boolean {
+  if (!(error instanceof EvaluationError)) return false;
+  return (
+    error.code === 'GALAPAGOS_ERR_OVERLOADED' ||
+    error.code === 'GALAPAGOS_ERR_THROTTLED' ||
+    error.status === 429
+  );
+}
+
+/** What the dispatcher reports as it goes (the CLI prints it). */
+export interface DispatchEvents {
+  /** A request failed and is sent again after a pause. */
+  onRetry?: (info: {
+    readonly error: EvaluationError;
+    readonly genomes: number;
+    readonly attempt: number;
+    /** Retries left in the batch's budget (overload does not use it). */
+    readonly retriesLeft: number;
+    readonly overload: boolean;
+    readonly concurrency: number;
+  }) => void;
+}
+
 /** Longest a server's Retry-After is honoured for, so a bad header cannot stall a run. */
 const MAX_RETRY_AFTER_MS = 60_000;
 /** Bytes of an evaluate request besides its genomes. */
@@ -60,6 +88,7 @@ export class Dispatcher {
     private readonly evaluator: Evaluator,
     private readonly config: DispatchConfig,
     private readonly problem: DispatchProblem,
+    private readonly events: DispatchEvents = {},
   ) {
     this.limit = pLimit(config.concurrency);
   }
@@ -216,7 +245,10 @@ export class Dispatcher {
         const onAbort = () => attempt.abort(signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
         try {
-          return await this.evaluator.evaluate(request, { signal: attempt.signal });
+          const values = await this.evaluator.evaluate(request, { signal: attempt.signal });
+          // Additive increase: back towards the configured concurrency after an overload.
+          if (this.limit.concurrency < this.config.concurrency) this.limit.concurrency += 1;
+          return values;
         } catch (error) {
           if (timedOut && !signal.aborted) {
             this.stats.timeouts++;
@@ -239,10 +271,24 @@ export class Dispatcher {
         maxTimeout: 10_000,
         randomize: true,
         signal,
+        shouldConsumeRetry: ({ error }) => !isOverload(error),
         shouldRetry: ({ error }) => error instanceof EvaluationError && error.retryable,
-        onFailedAttempt: async ({ error, retriesLeft }) => {
-          if (!(error instanceof EvaluationError) || !error.retryable || retriesLeft === 0) return;
+        onFailedAttempt: async ({ error, retriesLeft, attemptNumber }) => {
+          if (!(error instanceof EvaluationError) || !error.retryable) return;
+          const overload = isOverload(error);
+          if (!overload && retriesLeft === 0) return;
+          // Multiplicative decrease: halve the requests in flight while the target is full.
+          if (overload)
+            this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
           this.stats.retries++;
+          this.events.onRetry?.({
+            error,
+            genomes: genomes.length,
+            attempt: attemptNumber,
+            retriesLeft: overload ? retriesLeft : retriesLeft - 1,
+            overload,
+            concurrency: this.limit.concurrency,
+          });
           if (error.retryAfterMs !== undefined)
             await sleep(Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS), undefined, { signal });
         },

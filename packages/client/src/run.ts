@@ -8,7 +8,7 @@ import {
 } from '@galapagos/core';
 import { writeCheckpoint } from './checkpoint.js';
 import type { DispatchConfig, RunConfig } from './config/schema.js';
-import { Dispatcher } from './dispatcher.js';
+import { type DispatchEvents, Dispatcher } from './dispatcher.js';
 import type { Evaluator } from './evaluators/types.js';
 
 export interface RunOptions {
@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly checkpoint?: string;
   readonly onGeneration?: (entry: LogbookEntry, state: EngineState) => void;
   readonly onProgress?: (generation: number, done: number, total: number) => void;
+  /** A request failed and is sent again (see {@link DispatchEvents}). */
+  readonly onRetry?: DispatchEvents['onRetry'];
 }
 
 /** A finished run, as `galapagos run --json` prints it (plus the final state). */
@@ -75,12 +77,17 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     ...(resume ? { resume } : {}),
     ...(signal ? { signal } : {}),
     evaluate: (genomes, context) => {
-      dispatcher ??= new Dispatcher(evaluator, dispatch, {
-        problem: context.problem,
-        params: context.params,
-        cost: run.cost,
-        ...(run.onError ? { penalty: run.onError.penalty } : {}),
-      });
+      dispatcher ??= new Dispatcher(
+        evaluator,
+        dispatch,
+        {
+          problem: context.problem,
+          params: context.params,
+          cost: run.cost,
+          ...(run.onError ? { penalty: run.onError.penalty } : {}),
+        },
+        options.onRetry ? { onRetry: options.onRetry } : {},
+      );
       return dispatcher.evaluate(genomes, {
         signal: context.signal,
         onProgress: (done, total) => options.onProgress?.(context.generation, done, total),

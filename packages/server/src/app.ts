@@ -156,8 +156,10 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { code, message } = classify(error);
     const body = errorBody(code, message);
-    if (body.statusCode >= 500 && code !== 'GALAPAGOS_ERR_SHUTTING_DOWN')
-      request.log.error({ err: error }, message);
+    // Overload and shutdown are expected: counted in /metrics, logged without a stack.
+    if (code === 'GALAPAGOS_ERR_OVERLOADED' || code === 'GALAPAGOS_ERR_SHUTTING_DOWN')
+      request.log.debug({ code }, message);
+    else if (body.statusCode >= 500) request.log.error({ err: error }, message);
     metrics.errors.inc({ code });
     const retryAfter = RETRY_AFTER_SECONDS[code];
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
