@@ -117,7 +117,14 @@ export class Dispatcher {
       1,
       Math.floor((this.evaluator.maxBatchBytes - ENVELOPE_BYTES) / (genomeBytes + 1)),
     );
-    return Math.max(1, Math.min(wanted, fits));
+    // The target's limits: genomes per request, and cost × genomes per request.
+    const costMs = this.problem.cost?.ms ?? 0;
+    const byCost =
+      costMs > 0 && this.evaluator.maxCostTotalMs !== undefined
+        ? Math.floor(this.evaluator.maxCostTotalMs / costMs)
+        : Number.POSITIVE_INFINITY;
+    const cap = Math.min(this.evaluator.maxBatchGenomes ?? Number.POSITIVE_INFINITY, byCost);
+    return Math.max(1, Math.min(wanted, fits, cap));
   }
 
   /** One fitness per genome, in order. */

@@ -6,6 +6,9 @@ import { createLambdaEvaluator } from './evaluators/lambda.js';
 import type { Evaluator } from './evaluators/types.js';
 import { ensureLocalServer, type LocalServer } from './spawn.js';
 
+/** Largest HTTP request body the client sends by default. */
+const DEFAULT_MAX_BATCH_BYTES = 6 * 1024 * 1024;
+
 /** An evaluator for a configured target, and what to stop when the run ends. */
 export interface OpenTarget {
   readonly evaluator: Evaluator;
@@ -69,12 +72,26 @@ export async function openTarget(
   const capacity = health.every((h) => h.ok && h.workers)
     ? health.reduce((sum, h) => sum + (h.workers ?? 0), 0)
     : undefined;
+  // Batches fit the strictest server's advertised limits (with room for the envelope).
+  const strictest = (pick: (l: NonNullable<(typeof health)[number]['limits']>) => number) => {
+    const values = health.flatMap((h) => (h.limits ? [pick(h.limits)] : []));
+    return values.length > 0 ? Math.min(...values) : undefined;
+  };
+  const bodyLimit = strictest((l) => l.bodyLimit);
+  const maxBatchGenomes = strictest((l) => l.maxGenomes);
+  const maxCostTotalMs = strictest((l) => l.maxCostTotalMs);
+  const maxBatchBytes = Math.min(
+    target.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+    bodyLimit === undefined ? Number.POSITIVE_INFINITY : Math.max(1024, bodyLimit - 4096),
+  );
   const evaluator = createHttpEvaluator({
     urls,
     headers,
     connections: options.connections,
-    ...(target.maxBatchBytes ? { maxBatchBytes: target.maxBatchBytes } : {}),
+    maxBatchBytes,
     ...(capacity ? { capacity } : {}),
+    ...(maxBatchGenomes ? { maxBatchGenomes } : {}),
+    ...(maxCostTotalMs !== undefined ? { maxCostTotalMs } : {}),
   });
   return {
     evaluator,

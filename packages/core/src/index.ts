@@ -130,6 +130,7 @@ export {
   EvaluateResponseSchema,
   type Health,
   HealthSchema,
+  MAX_GENOMES_PER_REQUEST,
   type ProblemList,
   ProblemListSchema,
   ProblemSummarySchema,

@@ -32,13 +32,16 @@ export const WireGenomeSchema = Type.Union([
   Type.Array(Type.Number(), { maxItems: 1_000_000 }),
 ]);
 
+/** Most genomes one evaluate request may carry (a server may allow fewer: see its limits). */
+export const MAX_GENOMES_PER_REQUEST = 100_000;
+
 /** `POST /v1/evaluate` request body (and the direct-invoke event). */
 export const EvaluateRequestSchema = Type.Object(
   {
     problem: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' }),
     params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     cost: Type.Optional(CostSchema),
-    genomes: Type.Array(WireGenomeSchema, { minItems: 1, maxItems: 100_000 }),
+    genomes: Type.Array(WireGenomeSchema, { minItems: 1, maxItems: MAX_GENOMES_PER_REQUEST }),
   },
   { additionalProperties: false },
 );
@@ -94,6 +97,21 @@ export const HealthSchema = Type.Object({
   version: Type.String(),
   workers: Type.Integer({ minimum: 0 }),
   uptime: Type.Number({ minimum: 0, description: 'Seconds since start.' }),
+  limits: Type.Optional(
+    Type.Object(
+      {
+        maxGenomes: Type.Integer({ minimum: 1, description: 'Most genomes per request.' }),
+        bodyLimit: Type.Integer({ minimum: 1, description: 'Largest request body, bytes.' }),
+        maxCostMs: Type.Number({ minimum: 0, description: 'Largest cost.ms per genome.' }),
+        maxCostTotalMs: Type.Number({
+          minimum: 0,
+          description: 'Largest cost.ms × genomes per request.',
+        }),
+        timeoutMs: Type.Integer({ minimum: 1, description: 'Evaluation deadline per request.' }),
+      },
+      { description: "The server's limits: clients size their batches to them." },
+    ),
+  ),
 });
 export type Health = Static<typeof HealthSchema>;
 

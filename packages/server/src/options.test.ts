@@ -15,6 +15,13 @@ describe('options from the environment', () => {
     expect(() => optionsFromEnv({ GALAPAGOS_WORKER_NICE: '-1' })).toThrow(/from 0 to 19/);
   });
 
+  it('refuses a genome limit above what one request may carry on the wire', () => {
+    expect(optionsFromEnv({ GALAPAGOS_MAX_GENOMES: '100000' }).maxGenomes).toBe(100_000);
+    expect(() => optionsFromEnv({ GALAPAGOS_MAX_GENOMES: '200000' })).toThrow(
+      'GALAPAGOS_MAX_GENOMES must be an integer from 1 to 100000, got "200000"',
+    );
+  });
+
   it('refuses durations a timer cannot hold (they would fire at once)', () => {
     expect(optionsFromEnv({ GALAPAGOS_TIMEOUT_MS: '2147483647' }).timeoutMs).toBe(2_147_483_647);
     expect(() => optionsFromEnv({ GALAPAGOS_TIMEOUT_MS: '3000000000' })).toThrow(

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { Cost } from '@galapagos/core';
+import { type Cost, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import type { EvaluationPool, ProblemModule } from '@galapagos/core/runtime';
 
 /** Everything {@link buildApp} can be told. Each has a `GALAPAGOS_*` variable ({@link optionsFromEnv}). */
@@ -119,7 +119,7 @@ export function optionsFromEnv(env: Env): ServerOptions {
     defaultCost: { ms: integer(env, 'GALAPAGOS_DEFAULT_COST_MS', d.defaultCost.ms, 0), mode },
     timeoutMs: integer(env, 'GALAPAGOS_TIMEOUT_MS', d.timeoutMs, 1, MAX_TIMER_MS),
     bodyLimit: integer(env, 'GALAPAGOS_BODY_LIMIT', d.bodyLimit, 1024),
-    maxGenomes: integer(env, 'GALAPAGOS_MAX_GENOMES', d.maxGenomes, 1),
+    maxGenomes: integer(env, 'GALAPAGOS_MAX_GENOMES', d.maxGenomes, 1, MAX_GENOMES_PER_REQUEST),
     apiKeys: (env.GALAPAGOS_API_KEYS ?? '')
       .split(',')
       .map((k) => k.trim())

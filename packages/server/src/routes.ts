@@ -67,6 +67,13 @@ export async function registerRoutes(app: FastifyInstance, ctx: RouteContext): P
       version: ctx.version,
       workers: ctx.getPool().threads,
       uptime: ctx.uptime(),
+      limits: {
+        maxGenomes: options.maxGenomes,
+        bodyLimit: options.bodyLimit,
+        maxCostMs: options.maxCostMs,
+        maxCostTotalMs: options.maxCostTotalMs,
+        timeoutMs: options.timeoutMs,
+      },
     }),
   );
 

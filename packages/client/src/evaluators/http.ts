@@ -1,4 +1,4 @@
-import type { EvaluateRequest } from '@galapagos/core';
+import { type EvaluateRequest, type Health, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import { Pool } from 'undici';
 import { EvaluationError, errorFromReply } from '../errors.js';
 import { fitnessOf, problemsOf } from './reply.js';
@@ -13,6 +13,10 @@ export interface HttpEvaluatorOptions {
   readonly maxBatchBytes?: number;
   /** Worker threads of all the servers together, when known (see {@link Evaluator.capacity}). */
   readonly capacity?: number;
+  /** Most genomes per request (default: the wire's 100,000). */
+  readonly maxBatchGenomes?: number;
+  /** Largest cost.ms × genomes per request, when the servers say. */
+  readonly maxCostTotalMs?: number;
 }
 
 interface Server {
@@ -93,6 +97,11 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
     maxBatchBytes: options.maxBatchBytes ?? 6 * 1024 * 1024,
     capacity: options.capacity,
     servers: servers.length,
+    maxBatchGenomes: Math.min(
+      options.maxBatchGenomes ?? MAX_GENOMES_PER_REQUEST,
+      MAX_GENOMES_PER_REQUEST,
+    ),
+    maxCostTotalMs: options.maxCostTotalMs,
     async evaluate(request: EvaluateRequest, { signal }) {
       const server = pick();
       server.outstanding++;
@@ -129,7 +138,7 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
               AbortSignal.timeout(5000),
             );
             const latencyMs = performance.now() - started;
-            const body = reply.json as { version?: string; workers?: number } | undefined;
+            const body = reply.json as Partial<Health> | undefined;
             if (reply.status !== 200)
               return { where, ok: false, latencyMs, error: `HTTP ${reply.status}` };
             return {
@@ -138,6 +147,7 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
               latencyMs,
               ...(body?.version ? { version: body.version } : {}),
               ...(body?.workers ? { workers: body.workers } : {}),
+              ...(body?.limits ? { limits: body.limits } : {}),
             };
           } catch (error) {
             return { where, ok: false, error: (error as Error).message };

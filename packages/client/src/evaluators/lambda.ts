@@ -1,5 +1,5 @@
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import type { EvaluateRequest } from '@galapagos/core';
+import { type EvaluateRequest, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import { EvaluationError, errorFromReply } from '../errors.js';
 import { fitnessOf, problemsOf } from './reply.js';
 import type { Evaluator, TargetHealth } from './types.js';
@@ -106,6 +106,7 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
 
   return {
     maxBatchBytes: options.maxBatchBytes ?? 5.5 * 1024 * 1024,
+    maxBatchGenomes: MAX_GENOMES_PER_REQUEST,
     async evaluate(request: EvaluateRequest, { signal }) {
       const reply = (await invoke(request, signal)) as {
         statusCode?: unknown;

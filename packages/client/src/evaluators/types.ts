@@ -1,4 +1,4 @@
-import type { EvaluateRequest, ProblemList } from '@galapagos/core';
+import type { EvaluateRequest, Health, ProblemList } from '@galapagos/core';
 
 /** One server's answer to a health check. */
 export interface TargetHealth {
@@ -8,6 +8,8 @@ export interface TargetHealth {
   readonly workers?: number;
   readonly latencyMs?: number;
   readonly error?: string;
+  /** The limits the server advertises (`/health`), when it does. */
+  readonly limits?: Health['limits'];
 }
 
 /** What one server says it serves (`GET /v1/problems`). */
@@ -31,6 +33,10 @@ export interface Evaluator {
   readonly capacity?: number | undefined;
   /** Independent servers that capacity is spread over (default 1). */
   readonly servers?: number | undefined;
+  /** Most genomes one request may carry (the wire's 100,000, or less where a server says). */
+  readonly maxBatchGenomes?: number | undefined;
+  /** Largest cost.ms × genomes one request may ask for, where the target says. */
+  readonly maxCostTotalMs?: number | undefined;
   evaluate(request: EvaluateRequest, options: { signal: AbortSignal }): Promise<number[]>;
   health(): Promise<TargetHealth[]>;
   /**

@@ -1,0 +1,83 @@
+// Limits agree end to end: the server advertises its limits on /health and the client sizes
+// its batches to them, so a run gives the same result on every target.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type LocalServer, startServer } from '@galapagos/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, outcome, run } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'galapagos-limits-'));
+const servers: LocalServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.stop();
+});
+
+const serve = async (env: Record<string, string>) => {
+  const server = await startServer({ workers: 2, env });
+  servers.push(server);
+  return server.url;
+};
+
+const runOn = async (config: object, args: string[] = []) => {
+  const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [cli, 'run', '--config', file, '--json', ...args],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout) as { ok: boolean; logbook: unknown; best: unknown };
+};
+
+describe("the client sizes batches to the server's limits", () => {
+  it('advertises them on /health', async () => {
+    const url = await serve({ GALAPAGOS_MAX_GENOMES: '5', GALAPAGOS_MAX_COST_TOTAL_MS: '60' });
+    const health = (await (await fetch(`${url}/health`)).json()) as {
+      limits: Record<string, number>;
+    };
+    expect(health.limits).toMatchObject({
+      maxGenomes: 5,
+      maxCostTotalMs: 60,
+      bodyLimit: 16 * 1024 * 1024,
+    });
+  });
+
+  it('a server taking 5 genomes a request still runs the ordinary run, even with a larger fixed batch', async () => {
+    const url = await serve({ GALAPAGOS_MAX_GENOMES: '5' });
+    const config = {
+      run: run(),
+      dispatch: { batchSize: 50 },
+      targets: { small: { type: 'http', url } },
+    };
+    const local = { ...config, targets: { e: { type: 'embedded', workers: 2 } } };
+    expect(outcome(await runOn(config))).toBe(outcome(await runOn(local)));
+  });
+
+  it('a cost cap per request splits costly batches instead of failing them', async () => {
+    const url = await serve({ GALAPAGOS_MAX_COST_TOTAL_MS: '20' });
+    const settings = {
+      run: run({ population: 12, generations: 1, cost: { ms: 5, mode: 'sleep' } }),
+      dispatch: { batchSize: 12 },
+    };
+    const remote = await runOn({ ...settings, targets: { t: { type: 'http', url } } });
+    const local = await runOn({ ...settings, targets: { e: { type: 'embedded', workers: 2 } } });
+    expect(outcome(remote)).toBe(outcome(local));
+  });
+
+  it('more genomes than one request may carry go in several requests, as on embedded', async () => {
+    const url = await serve({});
+    const big = {
+      run: run({ params: { length: 4 }, population: 150_000, generations: 0 }),
+      dispatch: { concurrency: 1 },
+    };
+    const remote = await runOn({ ...big, targets: { t: { type: 'http', url } } });
+    const local = await runOn({ ...big, targets: { e: { type: 'embedded', workers: 2 } } });
+    expect(remote.ok).toBe(true);
+    expect(outcome(remote)).toBe(outcome(local));
+  }, 60_000);
+});
