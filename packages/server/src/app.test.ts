@@ -27,13 +27,20 @@ describe('GET /, /health, /v1/problems, /docs, /metrics', () => {
     expect(r.body).toMatch(/Galápagos fitness server \d+\.\d+\.\d+/);
   });
 
-  it('reports health with the pool size', async () => {
+  it('reports health with the pool size and the limits clients size batches to', async () => {
     const r = await app.inject('/health');
     expect(r.json()).toEqual({
       status: 'ok',
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       workers: 2,
       uptime: expect.any(Number),
+      limits: {
+        maxGenomes: 100_000,
+        bodyLimit: 16 * 1024 * 1024,
+        maxCostMs: 10_000,
+        maxCostTotalMs: 600_000,
+        timeoutMs: 60_000,
+      },
     });
   });
 
