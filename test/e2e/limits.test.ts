@@ -5,7 +5,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type LocalServer, startServer } from '@galapagos/client';
+import {
+  createEmbeddedEvaluator,
+  createHttpEvaluator,
+  freePort,
+  type LocalServer,
+  runEvolution,
+  startServer,
+} from '@galapagos/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, outcome, run } from './helpers.js';
 
@@ -31,7 +38,7 @@ const runOn = async (config: object, args: string[] = []) => {
       maxBuffer: 64 * 1024 * 1024,
     },
   );
-  return JSON.parse(stdout) as { ok: boolean; logbook: unknown; best: unknown };
+  return JSON.parse(stdout) as { ok: boolean; logbook: unknown; best: unknown; retries: number };
 };
 
 describe("the client sizes batches to the server's limits", () => {
@@ -79,5 +86,61 @@ describe("the client sizes batches to the server's limits", () => {
     const local = await runOn({ ...big, targets: { e: { type: 'embedded', workers: 2 } } });
     expect(remote.ok).toBe(true);
     expect(outcome(remote)).toBe(outcome(local));
+  }, 60_000);
+});
+
+describe('several urls, one of them dead', () => {
+  it('a server dead from the start is left out with a warning, and the run goes on', async () => {
+    const url = await serve({});
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const file = join(dir, 'dead.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ run: run(), targets: { t: { type: 'http', urls: [url, dead] } } }),
+    );
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+      cli,
+      'run',
+      '--config',
+      file,
+      '--json',
+    ]);
+    expect(JSON.parse(stdout).ok).toBe(true);
+    expect(stderr).toMatch(/did not answer .*it gets no batches this run/);
+  });
+
+  it('a server that dies mid-run is kept off for a cool-down, so the run barely slows', async () => {
+    const stable = await startServer({ workers: 2 });
+    const doomed = await startServer({ workers: 2 });
+    servers.push(stable, doomed);
+    const evaluator = createHttpEvaluator({
+      urls: [stable.url, doomed.url],
+      connections: 4,
+      capacity: 4,
+    });
+    try {
+      const settings = run({ generations: 20 });
+      const result = await runEvolution({
+        run: settings,
+        dispatch: { batchSize: 4, concurrency: 4, timeoutMs: 10_000, retries: 8, cache: true },
+        evaluator,
+        onGeneration: (entry) => {
+          if (entry.gen === 1) void doomed.stop();
+        },
+      });
+      const embedded = await createEmbeddedEvaluator({ workers: 2 });
+      const reference = await runEvolution({
+        run: settings,
+        dispatch: { batchSize: 4, concurrency: 4, timeoutMs: 10_000, retries: 8, cache: true },
+        evaluator: embedded,
+      });
+      await embedded.close();
+      expect(outcome(result)).toBe(outcome(reference));
+      // Without the breaker the dead server (never anything outstanding) would draw half the
+      // batches of every generation, each refused and retried.
+      expect(result.retries).toBeLessThan(12);
+    } finally {
+      await evaluator.close();
+    }
   }, 60_000);
 });

@@ -12,6 +12,7 @@ import {
   type ProblemSummary,
   withDefaults,
 } from '@galapagos/core';
+import { EvaluationError } from './errors.js';
 import type { Evaluator } from './evaluators/types.js';
 
 /** How to make a target serve the client's modules, for error messages. */
@@ -32,7 +33,22 @@ export async function checkTargetProblem(
   signal: AbortSignal,
 ): Promise<string[]> {
   const warnings: string[] = [];
-  for (const { where, problems } of await evaluator.problems(signal)) {
+  const answers = await evaluator.problems(signal);
+  if (answers.every((a) => a.problems === undefined))
+    throw new EvaluationError(
+      'GALAPAGOS_ERR_UNREACHABLE',
+      `target "${target}": ${answers.map((a) => a.error).join('; ')}`,
+      { retryable: false },
+    );
+  for (const { where, problems, error } of answers) {
+    if (problems === undefined) {
+      // Its code cannot be checked, so it gets no batches this run.
+      evaluator.retire?.(where);
+      warnings.push(
+        `target "${target}": ${where} did not answer (${error}); it gets no batches this run`,
+      );
+      continue;
+    }
     const served = problems.find((p) => p.id === problem);
     if (!served)
       throw new GalapagosError(
@@ -118,8 +134,8 @@ export async function withTargetProblem(
   signal: AbortSignal,
 ): Promise<ProblemRegistry> {
   if (registry.has(problem)) return registry;
-  const [first] = await evaluator.problems(signal);
-  const summary = first?.problems.find((p) => p.id === problem);
+  const first = (await evaluator.problems(signal)).find((a) => a.problems !== undefined);
+  const summary = first?.problems?.find((p) => p.id === problem);
   if (!first || !summary)
     throw new GalapagosError(
       'GALAPAGOS_ERR_UNKNOWN_PROBLEM',

@@ -24,7 +24,14 @@ interface Server {
   readonly prefix: string;
   readonly pool: Pool;
   outstanding: number;
+  /** Unreachable in a row; while `downUntil` is ahead, batches go to the others. */
+  failures: number;
+  downUntil: number;
 }
+
+/** The first cool-down of a server that could not be reached; it doubles up to the cap. */
+const COOL_DOWN_MS = 500;
+const MAX_COOL_DOWN_MS = 30_000;
 
 /**
  * Evaluates over HTTP with an undici keep-alive pool per server. With several URLs each
@@ -43,17 +50,37 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
         bodyTimeout: 0,
       }),
       outstanding: 0,
+      failures: 0,
+      downUntil: 0,
     };
   });
   let turn = 0;
+  /**
+   * The server with the fewest requests outstanding among those not cooling down after
+   * failing (a circuit breaker per URL: a dead replica has nothing outstanding, and would
+   * otherwise attract every batch). When all are cooling down, the one due first is probed.
+   */
   const pick = (): Server => {
-    let best = servers[turn % servers.length]!;
-    for (let i = 0; i < servers.length; i++) {
-      const s = servers[(turn + i) % servers.length]!;
+    const now = performance.now();
+    const up = servers.filter((s) => s.downUntil <= now);
+    const candidates =
+      up.length > 0 ? up : [servers.reduce((a, b) => (b.downUntil < a.downUntil ? b : a))];
+    let best = candidates[turn % candidates.length]!;
+    for (let i = 0; i < candidates.length; i++) {
+      const s = candidates[(turn + i) % candidates.length]!;
       if (s.outstanding < best.outstanding) best = s;
     }
     turn++;
     return best;
+  };
+  const reached = (server: Server) => {
+    server.failures = 0;
+    server.downUntil = 0;
+  };
+  const unreachable = (server: Server) => {
+    server.failures++;
+    server.downUntil =
+      performance.now() + Math.min(MAX_COOL_DOWN_MS, COOL_DOWN_MS * 2 ** (server.failures - 1));
   };
   const headers = { 'content-type': 'application/json', ...options.headers };
 
@@ -106,7 +133,18 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
       const server = pick();
       server.outstanding++;
       try {
-        const reply = await call(server, 'POST', '/v1/evaluate', JSON.stringify(request), signal);
+        const reply = await call(
+          server,
+          'POST',
+          '/v1/evaluate',
+          JSON.stringify(request),
+          signal,
+        ).catch((error: unknown) => {
+          if (error instanceof EvaluationError && error.code === 'GALAPAGOS_ERR_UNREACHABLE')
+            unreachable(server);
+          throw error;
+        });
+        reached(server);
         if (reply.status !== 200)
           throw errorFromReply(reply.status, reply.json, reply.headers['retry-after']);
         return fitnessOf(reply.json, request.genomes.length);
@@ -117,12 +155,23 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
     problems(signal): Promise<TargetProblems[]> {
       return Promise.all(
         servers.map(async (server) => {
-          const reply = await call(server, 'GET', '/v1/problems', undefined, signal);
+          let reply: Awaited<ReturnType<typeof call>>;
+          try {
+            reply = await call(server, 'GET', '/v1/problems', undefined, signal);
+          } catch (error) {
+            if (!(error instanceof EvaluationError && error.code === 'GALAPAGOS_ERR_UNREACHABLE'))
+              throw error;
+            return { where: server.base.href, problems: undefined, error: error.message };
+          }
           if (reply.status !== 200)
             throw errorFromReply(reply.status, reply.json, reply.headers['retry-after']);
           return { where: server.base.href, problems: problemsOf(reply.json, server.base.href) };
         }),
       );
+    },
+    retire(where) {
+      const at = servers.findIndex((s) => s.base.href === where);
+      if (at >= 0 && servers.length > 1) void servers.splice(at, 1)[0]!.pool.close();
     },
     async health(): Promise<TargetHealth[]> {
       return Promise.all(

@@ -15,7 +15,9 @@ export interface TargetHealth {
 /** What one server says it serves (`GET /v1/problems`). */
 export interface TargetProblems {
   readonly where: string;
-  readonly problems: ProblemList['problems'];
+  /** Undefined when the server could not be reached (`error` says why). */
+  readonly problems: ProblemList['problems'] | undefined;
+  readonly error?: string;
 }
 
 /**
@@ -45,5 +47,7 @@ export interface Evaluator {
    * @throws EvaluationError when a server cannot be asked.
    */
   problems(signal: AbortSignal): Promise<TargetProblems[]>;
+  /** Sends no more batches to this server (one of several) for the rest of the run. */
+  retire?(where: string): void;
   close(): Promise<void>;
 }
