@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { isGalapagosError } from '@galapagos/core';
@@ -41,6 +42,27 @@ const FASTIFY_CODES: Record<string, ReplyCode> = {
 const bounded = (message: string, limit = 300) =>
   message.length > limit ? `${message.slice(0, limit)}… (${message.length} characters)` : message;
 
+/**
+ * Answers what Node's HTTP parser refuses (oversized headers, bad framing, a request sent too
+ * slowly) with a coded JSON body, then closes the connection, as Node itself would.
+ */
+function clientError(error: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ReplyCode =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'GALAPAGOS_ERR_HEADERS_TOO_LARGE'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'GALAPAGOS_ERR_CLIENT_TIMEOUT'
+        : 'GALAPAGOS_ERR_MALFORMED_HTTP';
+  const body = JSON.stringify(
+    errorBody(code, bounded(`${error.code ?? 'HTTP'}: ${error.message}`)),
+  );
+  const status = STATUS_BY_CODE[code];
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** The code and public message of any error a route or Fastify raised. */
 function classify(error: FastifyError): { code: ReplyCode; message: string } {
   if (isGalapagosError(error) || error instanceof ServerError)
@@ -71,6 +93,8 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // `/one_max_fitness/:bits` takes up to 100,000 bits in its path segment (the default is 100).
     routerOptions: { maxParamLength: 100_000 },
+    // Errors Node's HTTP parser raises before Fastify sees a request get a coded body too.
+    clientErrorHandler: clientError,
     // Errors raised before routing (a malformed URL) get the same coded body as the rest,
     // without echoing a long URL back.
     frameworkErrors: (error, _request, reply) => {

@@ -20,6 +20,10 @@ export const SERVER_ERROR_CODES = {
   GALAPAGOS_ERR_TIMEOUT: 'The evaluation did not finish within the deadline and was abandoned.',
   GALAPAGOS_ERR_SHUTTING_DOWN: 'The server is shutting down and takes no new work.',
   GALAPAGOS_ERR_INTERNAL: 'An unexpected server fault; the message is logged server-side.',
+  GALAPAGOS_ERR_HEADERS_TOO_LARGE: 'The request headers exceed the HTTP parser limit.',
+  GALAPAGOS_ERR_CLIENT_TIMEOUT: 'The client did not send its whole request in time.',
+  GALAPAGOS_ERR_MALFORMED_HTTP:
+    'The request is not valid HTTP (bad Content-Length, conflicting framing headers, ...).',
 } as const;
 
 export type ServerErrorCode = keyof typeof SERVER_ERROR_CODES;
@@ -44,6 +48,9 @@ export const STATUS_BY_CODE: Readonly<Record<ReplyCode, number>> = {
   GALAPAGOS_ERR_TIMEOUT: 504,
   GALAPAGOS_ERR_SHUTTING_DOWN: 503,
   GALAPAGOS_ERR_INTERNAL: 500,
+  GALAPAGOS_ERR_HEADERS_TOO_LARGE: 431,
+  GALAPAGOS_ERR_CLIENT_TIMEOUT: 408,
+  GALAPAGOS_ERR_MALFORMED_HTTP: 400,
   GALAPAGOS_ERR_INVALID_CONFIG: 400,
   GALAPAGOS_ERR_UNKNOWN_PROBLEM: 404,
   GALAPAGOS_ERR_INVALID_PARAMS: 400,

@@ -1,0 +1,60 @@
+// What Node's HTTP parser refuses before Fastify sees a request still gets a coded body.
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp } from './test-utils.js';
+
+let app: FastifyInstance;
+let port: number;
+beforeAll(async () => {
+  app = await testApp();
+  port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port);
+});
+afterAll(() => app.close());
+
+/** Sends raw bytes and reads until the server closes the connection. */
+async function raw(request: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(request);
+  let text = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk;
+  });
+  await once(socket, 'close');
+  const [head, ...rest] = text.split('\r\n\r\n');
+  return { status: Number(head!.split(' ')[1]), body: JSON.parse(rest.join('\r\n\r\n')) };
+}
+
+describe('HTTP errors below Fastify', () => {
+  it.each([
+    [
+      'headers over the parser limit',
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'GALAPAGOS_ERR_HEADERS_TOO_LARGE',
+    ],
+    [
+      'a Content-Length that is not a number',
+      'POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+      400,
+      'GALAPAGOS_ERR_MALFORMED_HTTP',
+    ],
+    [
+      'Content-Length beside Transfer-Encoding (smuggling)',
+      'POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      400,
+      'GALAPAGOS_ERR_MALFORMED_HTTP',
+    ],
+  ])('%s: %i with code %s', async (_what, request, status, code) => {
+    const reply = await raw(request);
+    expect(reply.status).toBe(status);
+    expect(reply.body).toMatchObject({ statusCode: status, code });
+  });
+
+  it('keeps serving afterwards', async () => {
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+  });
+});
