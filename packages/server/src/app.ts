@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { isGalapagosError } from '@galapagos/core';
+import { GalapagosError, isGalapagosError } from '@galapagos/core';
 import { createEvaluationPool, type EvaluationPool } from '@galapagos/core/runtime';
 import Fastify, {
   type FastifyError,
@@ -156,12 +156,25 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
       throw new ServerError('GALAPAGOS_ERR_SHUTTING_DOWN', 'the server is shutting down');
     }
     const route = request.routeOptions.url ?? '';
-    if (OPEN_ROUTES.has(route) || route.startsWith('/docs') || authorised(request)) return;
-    reply.header('www-authenticate', 'Bearer');
-    throw new ServerError(
-      'GALAPAGOS_ERR_UNAUTHORIZED',
-      'a valid API key is required (Authorization: Bearer KEY or x-api-key: KEY)',
-    );
+    if (!(OPEN_ROUTES.has(route) || route.startsWith('/docs') || authorised(request))) {
+      reply.header('www-authenticate', 'Bearer');
+      throw new ServerError(
+        'GALAPAGOS_ERR_UNAUTHORIZED',
+        'a valid API key is required (Authorization: Bearer KEY or x-api-key: KEY)',
+      );
+    }
+    // A full pool refuses an evaluation before its body is read or parsed: under a burst,
+    // memory holds only what can be worked on.
+    if (route === '/v1/evaluate' && pool) {
+      const stats = pool.stats();
+      if (stats.busy === stats.threads && stats.queued >= stats.maxQueue) {
+        reply.header('connection', 'close');
+        throw new GalapagosError(
+          'GALAPAGOS_ERR_OVERLOADED',
+          `evaluation queue is full (${stats.queued} chunks waiting, limit ${stats.maxQueue})`,
+        );
+      }
+    }
   });
   // Replies finished during shutdown close their connection, so keep-alive clients cannot
   // hold the server open past its in-flight work.

@@ -58,3 +58,38 @@ describe('HTTP errors below Fastify', () => {
     expect(health.status).toBe(200);
   });
 });
+
+describe('a full pool', () => {
+  it('refuses an evaluation before reading its body', async () => {
+    const full = await testApp({ workers: 1, maxQueue: 0 });
+    const url = await full.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      // The one thread is busy for a while, and nothing may wait.
+      const busy = fetch(`${url}/v1/evaluate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          problem: 'onemax',
+          params: { length: 2 },
+          cost: { ms: 1500, mode: 'sleep' },
+          genomes: ['01'],
+        }),
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      // Headers announcing 10 MB, and no body at all: the answer comes anyway.
+      const socket = connect(Number(new URL(url).port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        'POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n',
+      );
+      const [chunk] = (await once(socket.setEncoding('utf8'), 'data')) as [string];
+      socket.destroy();
+      expect(chunk).toMatch(/^HTTP\/1.1 503/);
+      expect(chunk).toMatch(/retry-after: 1/i);
+      expect(chunk).toMatch(/GALAPAGOS_ERR_OVERLOADED/);
+      expect((await busy).status).toBe(200);
+    } finally {
+      await full.close();
+    }
+  });
+});
