@@ -140,7 +140,7 @@ export function optionsFromEnv(env: Env): ServerOptions {
 export function listenFromEnv(env: Env, defaultHost = '127.0.0.1'): ListenOptions {
   return {
     host: env.HOST?.trim() || defaultHost,
-    port: integer(env, 'PORT', 3000, 0),
+    port: integer(env, 'PORT', 3000, 0, 65_535),
     shutdownGraceMs: integer(env, 'GALAPAGOS_SHUTDOWN_GRACE_MS', 10_000, 0, MAX_TIMER_MS),
   };
 }
