@@ -108,9 +108,11 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
     lastDone = monotonicMs();
     return { fitness, fitnessMs: lastDone - started };
   }
+  // Without a cost the whole loop is fitness time (measured once, for chunk sizing); with one,
+  // each genome's cost is paid from when the previous one ended and nothing is measured.
+  const started = monotonicMs();
   for (let i = 0; i < count; i++) {
     if (task.cost) payCostFrom(task.cost, from, context);
-    const started = monotonicMs();
     let value: unknown;
     try {
       value = instance.fitness(unpackGenome(task.genomes, i));
@@ -119,10 +121,10 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
       throw failure(task, i, `fitness threw: ${message(error)}`);
     }
     fitness[i] = check(task, i, value);
-    from = monotonicMs();
-    fitnessMs += from - started;
+    if (task.cost) from = monotonicMs();
   }
-  lastDone = from;
+  lastDone = monotonicMs();
+  if (!task.cost) fitnessMs = lastDone - started;
   return { fitness, fitnessMs };
 }
 
