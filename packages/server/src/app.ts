@@ -10,6 +10,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { apiKeyCheck } from './auth.js';
+import { limitConnections } from './connections.js';
 import {
   errorBody,
   RETRY_AFTER_SECONDS,
@@ -108,6 +109,10 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
   app.removeContentTypeParser('text/plain');
 
   let pool: EvaluationPool | undefined = options.pool;
+  /** Bytes of evaluate bodies admitted and not answered yet, and each request's share. */
+  let bytesInFlight = 0;
+  const held = new WeakMap<FastifyRequest, number>();
+  limitConnections(app.server, options.maxConnections);
   let closing = false;
   const startedAt = performance.now();
   const metrics = createMetrics(() => pool?.stats());
@@ -163,6 +168,21 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
         'a valid API key is required (Authorization: Bearer KEY or x-api-key: KEY)',
       );
     }
+    // Bodies in flight are bounded: past the cap an evaluation is refused before its body is
+    // read (one is always admitted). A body of unknown length counts as the largest allowed.
+    if (route === '/v1/evaluate') {
+      const declared = Number(request.headers['content-length']);
+      const bytes = Number.isFinite(declared) && declared >= 0 ? declared : options.bodyLimit;
+      if (bytesInFlight > 0 && bytesInFlight + bytes > options.maxBytesInFlight) {
+        reply.header('connection', 'close');
+        throw new GalapagosError(
+          'GALAPAGOS_ERR_OVERLOADED',
+          `too many request bytes in flight (${bytesInFlight} + ${bytes}, limit ${options.maxBytesInFlight})`,
+        );
+      }
+      bytesInFlight += bytes;
+      held.set(request, bytes);
+    }
     // A full pool refuses an evaluation before its body is read or parsed: under a burst,
     // memory holds only what can be worked on.
     if (route === '/v1/evaluate' && pool) {
@@ -182,7 +202,15 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
     if (closing) reply.header('connection', 'close');
     return payload;
   });
+  const release = async (request: FastifyRequest) => {
+    const bytes = held.get(request);
+    if (bytes === undefined) return;
+    held.delete(request);
+    bytesInFlight -= bytes;
+  };
+  app.addHook('onRequestAbort', release);
   app.addHook('onResponse', async (request, reply) => {
+    await release(request);
     metrics.requests.inc({
       route: request.routeOptions.url ?? 'unmatched',
       method: request.method,

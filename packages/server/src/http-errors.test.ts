@@ -93,3 +93,55 @@ describe('a full pool', () => {
     }
   });
 });
+
+describe('bounded memory and connections', () => {
+  it('refuses an evaluation before reading its body when the bytes in flight would pass the cap', async () => {
+    const capped = await testApp({ workers: 2, maxBytesInFlight: 4096 });
+    const url = await capped.listen({ port: 0, host: '127.0.0.1' });
+    const post = (genomes: string[], ms: number) =>
+      fetch(`${url}/v1/evaluate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          problem: 'onemax',
+          params: { length: 100 },
+          cost: { ms, mode: 'sleep' },
+          genomes,
+        }),
+      });
+    try {
+      const first = post(['1'.repeat(100)].concat(Array(29).fill('0'.repeat(100))), 20); // ~3 KB
+      await new Promise((r) => setTimeout(r, 100));
+      const second = await post(Array(30).fill('1'.repeat(100)), 1);
+      expect(second.status).toBe(503);
+      expect(((await second.json()) as { message: string }).message).toMatch(/bytes in flight/);
+      expect((await first).status).toBe(200);
+      // Released once answered: the same request now passes.
+      expect((await post(Array(30).fill('1'.repeat(100)), 1)).status).toBe(200);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('makes room for a new connection by closing the longest-idle one', async () => {
+    const few = await testApp({ maxConnections: 5 });
+    const url = new URL(await few.listen({ port: 0, host: '127.0.0.1' }));
+    const idle = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        const socket = connect(Number(url.port), '127.0.0.1');
+        await once(socket, 'connect');
+        socket.on('error', () => {});
+        idle.push(socket);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      // Eight idle connections against a cap of five: the oldest were closed ...
+      expect(idle.filter((s) => s.destroyed || s.readableEnded).length).toBeGreaterThanOrEqual(3);
+      // ... and a new client is served at once.
+      expect((await fetch(`${url.origin}/health`)).status).toBe(200);
+    } finally {
+      for (const s of idle) s.destroy();
+      await few.close();
+    }
+  });
+});

@@ -22,6 +22,13 @@ export interface ServerOptions {
   readonly bodyLimit: number;
   /** Largest number of genomes in one request. */
   readonly maxGenomes: number;
+  /**
+   * Request bodies (by Content-Length) being read, parsed or evaluated at once, in bytes;
+   * beyond it evaluations get 503 before their body is read, so a burst cannot exhaust memory.
+   */
+  readonly maxBytesInFlight: number;
+  /** Open connections; past it the longest-idle one is closed (see `connections.ts`). */
+  readonly maxConnections: number;
   /** Accepted API keys; empty: no authentication. */
   readonly apiKeys: readonly string[];
   /** pino level, or false for no logging. */
@@ -56,6 +63,8 @@ export function defaultOptions(): ServerOptions {
     timeoutMs: 60_000,
     bodyLimit: 16 * 1024 * 1024,
     maxGenomes: 100_000,
+    maxBytesInFlight: 64 * 1024 * 1024,
+    maxConnections: 10_000,
     apiKeys: [],
     logLevel: 'info',
     problemModules: [],
@@ -120,6 +129,8 @@ export function optionsFromEnv(env: Env): ServerOptions {
     timeoutMs: integer(env, 'GALAPAGOS_TIMEOUT_MS', d.timeoutMs, 1, MAX_TIMER_MS),
     bodyLimit: integer(env, 'GALAPAGOS_BODY_LIMIT', d.bodyLimit, 1024),
     maxGenomes: integer(env, 'GALAPAGOS_MAX_GENOMES', d.maxGenomes, 1, MAX_GENOMES_PER_REQUEST),
+    maxBytesInFlight: integer(env, 'GALAPAGOS_MAX_BYTES_IN_FLIGHT', d.maxBytesInFlight, 1024),
+    maxConnections: integer(env, 'GALAPAGOS_MAX_CONNECTIONS', d.maxConnections, 1),
     apiKeys: (env.GALAPAGOS_API_KEYS ?? '')
       .split(',')
       .map((k) => k.trim())
