@@ -1,6 +1,7 @@
 /** `pnpm bench [suite…]`: runs the named suites, or all of them. */
 import { dockerSuite } from './docker.js';
 import { engineSuite } from './engine.js';
+import { hostileSuite } from './hostile.js';
 import { lambdaSuite } from './lambda.js';
 import { overheadSuite } from './overhead.js';
 import { referenceSuite } from './reference.js';
@@ -15,6 +16,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   lambda: lambdaSuite,
   docker: dockerSuite,
   'user-fitness': userFitnessSuite,
+  hostile: hostileSuite,
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');

@@ -1,4 +1,6 @@
 import { STATUS_CODES } from 'node:http';
+import { finished } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { GalapagosError, isGalapagosError } from '@galapagos/core';
@@ -62,6 +64,28 @@ function clientError(error: NodeJS.ErrnoException, socket: import('node:stream')
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** Longest a refused request's body is let through before the refusal is sent anyway. */
+const DISCARD_WAIT_MS = 1000;
+
+/**
+ * Lets a refused request's body stream past without keeping it (no buffering, no parsing), so
+ * that the client, still sending, reads the refusal instead of a broken pipe; the connection
+ * then closes.
+ */
+async function discardBody(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.header('connection', 'close');
+  const raw = request.raw;
+  if (raw.complete || raw.destroyed) return;
+  raw.resume();
+  // A sender that never finishes gets its refusal after a second anyway.
+  const patience = new AbortController();
+  await Promise.race([
+    finished(raw).catch(() => {}),
+    sleep(DISCARD_WAIT_MS, undefined, { signal: patience.signal }).catch(() => {}),
+  ]);
+  patience.abort();
 }
 
 /** The code and public message of any error a route or Fastify raised. */
@@ -174,7 +198,7 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
       const declared = Number(request.headers['content-length']);
       const bytes = Number.isFinite(declared) && declared >= 0 ? declared : options.bodyLimit;
       if (bytesInFlight > 0 && bytesInFlight + bytes > options.maxBytesInFlight) {
-        reply.header('connection', 'close');
+        await discardBody(request, reply);
         throw new GalapagosError(
           'GALAPAGOS_ERR_OVERLOADED',
           `too many request bytes in flight (${bytesInFlight} + ${bytes}, limit ${options.maxBytesInFlight})`,
@@ -188,7 +212,7 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
     if (route === '/v1/evaluate' && pool) {
       const stats = pool.stats();
       if (stats.busy === stats.threads && stats.queued >= stats.maxQueue) {
-        reply.header('connection', 'close');
+        await discardBody(request, reply);
         throw new GalapagosError(
           'GALAPAGOS_ERR_OVERLOADED',
           `evaluation queue is full (${stats.queued} chunks waiting, limit ${stats.maxQueue})`,

@@ -76,7 +76,8 @@ describe('a full pool', () => {
         }),
       });
       await new Promise((r) => setTimeout(r, 200));
-      // Headers announcing 10 MB, and no body at all: the answer comes anyway.
+      // Headers announcing 10 MB, and no body at all: the answer comes anyway (after the
+      // second a refused body is given to stream past).
       const socket = connect(Number(new URL(url).port), '127.0.0.1');
       await once(socket, 'connect');
       socket.write(

@@ -63,7 +63,7 @@ export function defaultOptions(): ServerOptions {
     timeoutMs: 60_000,
     bodyLimit: 16 * 1024 * 1024,
     maxGenomes: 100_000,
-    maxBytesInFlight: 64 * 1024 * 1024,
+    maxBytesInFlight: 48 * 1024 * 1024,
     maxConnections: 10_000,
     apiKeys: [],
     logLevel: 'info',
