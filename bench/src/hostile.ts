@@ -120,7 +120,10 @@ async function flood(url: string, pid: number) {
   while (performance.now() < until) {
     const started = performance.now();
     const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then(
-      async (r) => (await r.arrayBuffer(), r.ok),
+      async (r) => {
+        await r.arrayBuffer();
+        return r.ok;
+      },
       () => false,
     );
     if (ok) latencies.push(performance.now() - started);
