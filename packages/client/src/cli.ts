@@ -175,7 +175,7 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
   const bar = showBar
     ? new cliProgress.SingleBar(
         {
-          format: 'gen {gen} [{bar}] {value}/{total} evaluations | {rate}/s',
+          format: 'gen {gen} [{bar}] {value}/{total} evaluations | {rate}/s {note}',
           stream: process.stderr,
           clearOnComplete: true,
           hideCursor: true,
@@ -249,16 +249,26 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
         if (generation !== barGeneration) {
           barGeneration = generation;
           barStarted = performance.now();
-          bar.start(total, done, { gen: generation, rate: '0' });
+          bar.start(total, done, { gen: generation, rate: '0', note: '' });
         }
         const seconds = (performance.now() - barStarted) / 1000;
         bar.update(done, {
           gen: generation,
           rate: seconds > 0 ? (done / seconds).toFixed(0) : '0',
+          note: '',
         });
       },
       onRetry: (retry) => {
-        // Say what a slow run is waiting for; overload, which may last, at most every 2 s.
+        // On a terminal the bar says what the run is waiting for.
+        if (bar) {
+          bar.update({
+            note: retry.overload
+              ? `| target busy, ${retry.concurrency} in flight`
+              : `| waiting for target (${retry.error.code}), retry ${retry.attempt}, ${retry.retriesLeft} left`,
+          });
+          return;
+        }
+        // Otherwise a line; overload, which may last, at most every 2 s.
         const now = performance.now();
         if (retry.overload && now - lastOverloadLine < 2000) return;
         if (retry.overload) lastOverloadLine = now;
