@@ -14,7 +14,7 @@ import {
   startServer,
 } from '@galapagos/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, outcome, run } from './helpers.js';
+import { cli, faultyProxy, outcome, run, runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'galapagos-limits-'));
 const servers: LocalServer[] = [];
@@ -143,4 +143,34 @@ describe('several urls, one of them dead', () => {
       await evaluator.close();
     }
   }, 60_000);
+});
+
+describe('a target that stops answering', () => {
+  it('is noticed in seconds, said on stderr, and fails the run with its code once retries are spent', async () => {
+    const url = await serve({});
+    const proxy = await faultyProxy(url, () => 'stall');
+    try {
+      const file = join(dir, 'stalled.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          run: run({ cost: { ms: 300, mode: 'sleep' } }),
+          dispatch: { retries: 1 },
+          targets: { t: { type: 'http', url: proxy.url } },
+        }),
+      );
+      const started = performance.now();
+      const { code, stderr } = await runCli(['run', '--config', file, '--json']);
+      const seconds = (performance.now() - started) / 1000;
+      expect(code).toBe(1);
+      // 4 × one wave of 300 ms is under the 10 s floor: two attempts of 10 s, not of 120 s.
+      expect(stderr).toMatch(
+        /GALAPAGOS_ERR_REQUEST_TIMEOUT: no reply within 10000 ms.*retrying a batch/,
+      );
+      expect(stderr).toMatch(/galapagos: GALAPAGOS_ERR_REQUEST_TIMEOUT/);
+      expect(seconds).toBeLessThan(60);
+    } finally {
+      await proxy.close();
+    }
+  }, 90_000);
 });

@@ -33,6 +33,8 @@ import { openTarget } from './targets.js';
 
 const DEFAULT_CONFIG = 'galapagos.config.json';
 const USAGE = 2;
+/** Longest wait for a target's problem list before the first batch. */
+const PROBLEMS_TIMEOUT_MS = 30_000;
 const FAILED = 1;
 
 const integer = (min: number) => (value: string) => {
@@ -193,9 +195,10 @@ async function runCommand(options: Record<string, unknown>): Promise<number> {
       connections: config.dispatch.concurrency,
       problemModules: config.run.problems ?? [],
     });
+    // A target that does not say what it serves within 30 s is not waited for longer.
     const asking = AbortSignal.any([
       controller.signal,
-      AbortSignal.timeout(config.dispatch.timeoutMs),
+      AbortSignal.timeout(Math.min(config.dispatch.timeoutMs, PROBLEMS_TIMEOUT_MS)),
     ]);
     registry = await withTargetProblem(registry, open.evaluator, targetName, problem, asking);
     resolveConfig(engineConfig(config.run), registry);

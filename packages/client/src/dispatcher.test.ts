@@ -196,3 +196,36 @@ describe('auto batching and target capacity', () => {
     expect(f.requests.map((r) => r.genomes.length)).toEqual([5, 5, 5, 5]);
   });
 });
+
+describe('how long a request may go unanswered', () => {
+  it('is derived from the cost and the threads, at least 10 s, doubling per timeout, capped', () => {
+    const f = fake();
+    const costly = { ...problem, cost: { ms: 3000, mode: 'sleep' as const } };
+    const d = new Dispatcher(
+      { ...f.evaluator, capacity: 20 },
+      config({ timeoutMs: 120_000 }),
+      costly,
+    );
+    // 20 genomes on 20 threads: one wave of 3 s, so 12 s; 40 genomes: two waves, 24 s.
+    expect(d.requestTimeoutMs(20)).toBe(12_000);
+    expect(d.requestTimeoutMs(40)).toBe(24_000);
+    // A target that never answered is probably stalled: no doubling.
+    expect(d.requestTimeoutMs(20, 1)).toBe(12_000);
+    const cheap = new Dispatcher({ ...f.evaluator, capacity: 20 }, config({ timeoutMs: 120_000 }), {
+      ...problem,
+      cost: { ms: 10, mode: 'sleep' as const },
+    });
+    expect(cheap.requestTimeoutMs(20)).toBe(10_000);
+  });
+
+  it('is the configured timeout while nothing tells what to expect, then follows the replies', async () => {
+    const f = fake(() => new Promise((r) => setTimeout(r, 50)));
+    const d = new Dispatcher(f.evaluator, config({ timeoutMs: 120_000 }), problem);
+    expect(d.requestTimeoutMs(10)).toBe(120_000);
+    await d.evaluate(genomes(4));
+    expect(d.requestTimeoutMs(10)).toBe(10_000);
+    // It has answered: a batch that timed out may just be slow, so the wait doubles.
+    expect(d.requestTimeoutMs(10, 2)).toBe(40_000);
+    expect(d.requestTimeoutMs(10, 5)).toBe(120_000);
+  });
+});

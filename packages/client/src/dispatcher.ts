@@ -64,6 +64,8 @@ export interface DispatchEvents {
 
 /** Longest a server's Retry-After is honoured for, so a bad header cannot stall a run. */
 const MAX_RETRY_AFTER_MS = 60_000;
+/** The shortest wait for a reply the dispatcher derives (cold starts, a loaded machine). */
+const MIN_TIMEOUT_MS = 10_000;
 /** Bytes of an evaluate request besides its genomes. */
 const ENVELOPE_BYTES = 1024;
 
@@ -82,6 +84,8 @@ export class Dispatcher {
     penalised: 0,
   };
   private readonly cache = new Map<string, number>();
+  /** The longest any request has taken to answer so far, ms (see requestTimeoutMs). */
+  private slowestReplyMs = 0;
   private readonly limit: ReturnType<typeof pLimit>;
 
   constructor(
@@ -232,15 +236,41 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * How long a request may go unanswered: 4 × its expected time (from the simulated cost and
+   * the target's threads, or the slowest reply so far), at least 10 s, doubled for each time
+   * this batch already timed out once the target has answered anything, and never more than
+   * `dispatch.timeoutMs`. A target that
+   * stalls is noticed in seconds rather than minutes; a fitness slower than it seemed only
+   * costs a re-dispatch or two.
+   */
+  requestTimeoutMs(genomes: number, timedOutBefore = 0): number {
+    const { capacity, servers = 1 } = this.evaluator;
+    const costMs = this.problem.cost?.ms ?? 0;
+    const perServer = capacity === undefined ? 1 : Math.max(1, Math.floor(capacity / servers));
+    const expected = Math.max(
+      costMs > 0 ? costMs * Math.ceil(genomes / perServer) : 0,
+      this.slowestReplyMs,
+    );
+    if (expected === 0) return this.config.timeoutMs;
+    // Doubling protects a slow fitness on a target that has answered before; one that never
+    // has is probably stalled, and is given up on sooner.
+    const growth = this.slowestReplyMs > 0 ? 2 ** timedOutBefore : 1;
+    const derived = Math.max(MIN_TIMEOUT_MS, 4 * expected) * growth;
+    return Math.min(this.config.timeoutMs, derived);
+  }
+
   /** One batch, with a timeout per request and retries with jittered exponential backoff. */
   private send(genomes: Genome[], signal: AbortSignal): Promise<number[]> {
     const { problem, params, cost } = this.problem;
     const request = { problem, params, ...(cost && cost.ms > 0 ? { cost } : {}), genomes };
+    let timeouts = 0;
     return pRetry(
       async () => {
         signal.throwIfAborted();
         this.stats.requests++;
         this.stats.evaluationsSent += genomes.length;
+        const timeoutMs = this.requestTimeoutMs(genomes.length, timeouts);
         // One controller and one timer per attempt: AbortSignal.any/timeout cost far more
         // per request (and load the garbage collector) with many small requests in flight.
         const attempt = new AbortController();
@@ -248,20 +278,23 @@ export class Dispatcher {
         const timer = setTimeout(() => {
           timedOut = true;
           attempt.abort();
-        }, this.config.timeoutMs);
+        }, timeoutMs);
         const onAbort = () => attempt.abort(signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
+        const started = performance.now();
         try {
           const values = await this.evaluator.evaluate(request, { signal: attempt.signal });
+          this.slowestReplyMs = Math.max(this.slowestReplyMs, performance.now() - started);
           // Additive increase: back towards the configured concurrency after an overload.
           if (this.limit.concurrency < this.config.concurrency) this.limit.concurrency += 1;
           return values;
         } catch (error) {
           if (timedOut && !signal.aborted) {
             this.stats.timeouts++;
+            timeouts++;
             throw new EvaluationError(
               'GALAPAGOS_ERR_REQUEST_TIMEOUT',
-              `no reply within ${this.config.timeoutMs} ms (dispatch.timeoutMs)`,
+              `no reply within ${Math.round(timeoutMs)} ms${timeoutMs < this.config.timeoutMs ? ` (4 × the expected time; the wait doubles on each timeout, up to dispatch.timeoutMs ${this.config.timeoutMs} ms)` : ' (dispatch.timeoutMs)'}`,
               { retryable: true },
             );
           }

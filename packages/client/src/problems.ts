@@ -19,6 +19,21 @@ import type { Evaluator } from './evaluators/types.js';
 const REDEPLOY =
   'make the target serve the same modules: restart the server with --problems (or GALAPAGOS_PROBLEMS), rebuild or remount the image, or repackage and redeploy Lambda / Azure with GALAPAGOS_PROBLEMS set';
 
+/** The target's problem lists; a target that does not answer in time is a coded error. */
+async function askProblems(evaluator: Evaluator, target: string, signal: AbortSignal) {
+  try {
+    return await evaluator.problems(signal);
+  } catch (error) {
+    if (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError')
+      throw new EvaluationError(
+        'GALAPAGOS_ERR_REQUEST_TIMEOUT',
+        `target "${target}" did not say which problems it serves (GET /v1/problems) in time`,
+        { retryable: false },
+      );
+    throw error;
+  }
+}
+
 /**
  * Checks that every server behind a target serves `problem` with this client's fingerprint.
  * @throws GalapagosError `GALAPAGOS_ERR_PROBLEM_MISMATCH` naming both fingerprints,
@@ -33,7 +48,7 @@ export async function checkTargetProblem(
   signal: AbortSignal,
 ): Promise<string[]> {
   const warnings: string[] = [];
-  const answers = await evaluator.problems(signal);
+  const answers = await askProblems(evaluator, target, signal);
   if (answers.every((a) => a.problems === undefined))
     throw new EvaluationError(
       'GALAPAGOS_ERR_UNREACHABLE',
@@ -134,7 +149,9 @@ export async function withTargetProblem(
   signal: AbortSignal,
 ): Promise<ProblemRegistry> {
   if (registry.has(problem)) return registry;
-  const first = (await evaluator.problems(signal)).find((a) => a.problems !== undefined);
+  const first = (await askProblems(evaluator, target, signal)).find(
+    (a) => a.problems !== undefined,
+  );
   const summary = first?.problems?.find((p) => p.id === problem);
   if (!first || !summary)
     throw new GalapagosError(

@@ -200,7 +200,8 @@ export const DispatchSchema = Type.Object(
       // The longest delay a Node timer keeps; a longer one would fire at once.
       maximum: 2_147_483_647,
       default: 120_000,
-      description: 'Per-request timeout; a batch that times out is sent again.',
+      description:
+        'Longest wait for a reply; the dispatcher waits less (4 × the expected time, at least 10 s) when it can tell. A batch that times out is sent again.',
     }),
     retries: Type.Integer({
       minimum: 0,
