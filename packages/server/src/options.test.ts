@@ -22,6 +22,12 @@ describe('options from the environment', () => {
     );
   });
 
+  it('refuses more worker threads than a process should start', () => {
+    expect(() => optionsFromEnv({ GALAPAGOS_WORKERS: '100000' })).toThrow(
+      'GALAPAGOS_WORKERS must be an integer from 1 to 1024, got "100000"',
+    );
+  });
+
   it('refuses durations a timer cannot hold (they would fire at once)', () => {
     expect(optionsFromEnv({ GALAPAGOS_TIMEOUT_MS: '2147483647' }).timeoutMs).toBe(2_147_483_647);
     expect(() => optionsFromEnv({ GALAPAGOS_TIMEOUT_MS: '3000000000' })).toThrow(

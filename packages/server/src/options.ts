@@ -118,7 +118,7 @@ export function optionsFromEnv(env: Env): ServerOptions {
   const mode = env.GALAPAGOS_DEFAULT_COST_MODE ?? d.defaultCost.mode;
   if (mode !== 'busy' && mode !== 'cpu' && mode !== 'sleep')
     throw new Error(`GALAPAGOS_DEFAULT_COST_MODE must be busy, cpu or sleep, got "${mode}"`);
-  const workers = integer(env, 'GALAPAGOS_WORKERS', d.workers, 1);
+  const workers = integer(env, 'GALAPAGOS_WORKERS', d.workers, 1, 1024);
   return {
     workers,
     maxQueue: integer(env, 'GALAPAGOS_MAX_QUEUE', Math.max(64, workers * 16), 0),
