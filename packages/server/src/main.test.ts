@@ -83,6 +83,6 @@ describe('galapagos-server', () => {
     });
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
-    expect(stderr).toMatch(/GALAPAGOS_WORKERS must be an integer >= 1, got "many"/);
+    expect(stderr).toMatch(/GALAPAGOS_WORKERS must be an integer from 1 to 1024, got "many"/);
   });
 });
