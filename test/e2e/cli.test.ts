@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '@galapagos/client';
+import { freePort, startServer } from '@galapagos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, run, runCli } from './helpers.js';
 
@@ -226,5 +226,35 @@ describe('galapagos targets', () => {
       /local\s+http\s+http:\/\/127\.0\.0\.1:3000\/\s+(ok|not running \(started on demand\))/,
     );
     expect(stdout).toMatch(/docker\s+http\s+http:\/\/127\.0\.0\.1:8080\/\s+unreachable/);
+  });
+});
+
+describe('galapagos targets', () => {
+  it('reports every target, a missing header variable included, and exits 1 when one is not usable', async () => {
+    const server = await startServer({ workers: 2 });
+    try {
+      const file = join(dir, 'targets.json');
+      await writeFile(
+        file,
+        JSON.stringify({
+          targets: {
+            here: { type: 'embedded', workers: 3 },
+            up: { type: 'http', url: server.url },
+            keyed: {
+              type: 'http',
+              url: server.url,
+              headers: { authorization: { env: 'GALAPAGOS_TEST_UNSET_KEY', prefix: 'Bearer ' } },
+            },
+          },
+        }),
+      );
+      const { code, stdout } = await runCli(['targets', '--config', file]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/here\s+embedded\s+in-process\s+ok\s+-\s+3/);
+      expect(stdout).toMatch(/up\s+http\s+http:\/\/127\.0\.0\.1:\d+\/\s+ok\s+\d+\.\d+\.\d+\s+2/);
+      expect(stdout).toMatch(/keyed\s+http\s+.*not checked: .*GALAPAGOS_TEST_UNSET_KEY is not set/);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -17,6 +17,7 @@ export const CLIENT_ERROR_CODES = {
     'The Lambda Invoke API refused the call (e.g. unknown function, no permission).',
   GALAPAGOS_ERR_SPAWN_FAILED: 'The local server could not be started or did not become healthy.',
   GALAPAGOS_ERR_CHECKPOINT: 'The checkpoint file could not be written or read.',
+  GALAPAGOS_ERR_INTERNAL: 'An unexpected fault in the client itself (a bug: please report it).',
 } as const;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERROR_CODES;
