@@ -1,9 +1,6 @@
-import { STATUS_CODES } from 'node:http';
-import { finished } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { GalapagosError, isGalapagosError } from '@galapagos/core';
+import { isGalapagosError } from '@galapagos/core';
 import { createEvaluationPool, type EvaluationPool } from '@galapagos/core/runtime';
 import Fastify, {
   type FastifyError,
@@ -11,9 +8,11 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { createAdmission } from './admission.js';
 import { apiKeyCheck } from './auth.js';
 import { limitConnections } from './connections.js';
 import {
+  bounded,
   errorBody,
   RETRY_AFTER_SECONDS,
   type ReplyCode,
@@ -23,6 +22,7 @@ import {
 import { evaluateRequest } from './evaluation.js';
 import { createMetrics } from './metrics.js';
 import { defaultOptions, type ServerOptions } from './options.js';
+import { answerParserError } from './parser-errors.js';
 import { type RouteContext, registerRoutes } from './routes.js';
 import { VERSION } from './version.js';
 
@@ -40,53 +40,6 @@ const FASTIFY_CODES: Record<string, ReplyCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'GALAPAGOS_ERR_INVALID_JSON',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'GALAPAGOS_ERR_INVALID_JSON',
 };
-
-/** A message cut to a readable length (some echo the request). */
-const bounded = (message: string, limit = 300) =>
-  message.length > limit ? `${message.slice(0, limit)}… (${message.length} characters)` : message;
-
-/**
- * Answers what Node's HTTP parser refuses (oversized headers, bad framing, a request sent too
- * slowly) with a coded JSON body, then closes the connection, as Node itself would.
- */
-function clientError(error: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const code: ReplyCode =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? 'GALAPAGOS_ERR_HEADERS_TOO_LARGE'
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? 'GALAPAGOS_ERR_CLIENT_TIMEOUT'
-        : 'GALAPAGOS_ERR_MALFORMED_HTTP';
-  const body = JSON.stringify(
-    errorBody(code, bounded(`${error.code ?? 'HTTP'}: ${error.message}`)),
-  );
-  const status = STATUS_BY_CODE[code];
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
-/** Longest a refused request's body is let through before the refusal is sent anyway. */
-const DISCARD_WAIT_MS = 1000;
-
-/**
- * Lets a refused request's body stream past without keeping it (no buffering, no parsing), so
- * that the client, still sending, reads the refusal instead of a broken pipe; the connection
- * then closes.
- */
-async function discardBody(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  reply.header('connection', 'close');
-  const raw = request.raw;
-  if (raw.complete || raw.destroyed) return;
-  raw.resume();
-  // A sender that never finishes gets its refusal after a second anyway.
-  const patience = new AbortController();
-  await Promise.race([
-    finished(raw).catch(() => {}),
-    sleep(DISCARD_WAIT_MS, undefined, { signal: patience.signal }).catch(() => {}),
-  ]);
-  patience.abort();
-}
 
 /** The code and public message of any error a route or Fastify raised. */
 function classify(error: FastifyError): { code: ReplyCode; message: string } {
@@ -119,7 +72,7 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
     // `/one_max_fitness/:bits` takes up to 100,000 bits in its path segment (the default is 100).
     routerOptions: { maxParamLength: 100_000 },
     // Errors Node's HTTP parser raises before Fastify sees a request get a coded body too.
-    clientErrorHandler: clientError,
+    clientErrorHandler: answerParserError,
     // Errors raised before routing (a malformed URL) get the same coded body as the rest,
     // without echoing a long URL back.
     frameworkErrors: (error, _request, reply) => {
@@ -133,13 +86,11 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
   app.removeContentTypeParser('text/plain');
 
   let pool: EvaluationPool | undefined = options.pool;
-  /** Bytes of evaluate bodies admitted and not answered yet, and each request's share. */
-  let bytesInFlight = 0;
-  const held = new WeakMap<FastifyRequest, number>();
   limitConnections(app.server, options.maxConnections);
   let closing = false;
   const startedAt = performance.now();
   const metrics = createMetrics(() => pool?.stats());
+  const admission = createAdmission(options, () => pool?.stats());
   const getPool = (): EvaluationPool => {
     if (!pool)
       throw new ServerError('GALAPAGOS_ERR_SHUTTING_DOWN', 'the worker pool is not running');
@@ -192,33 +143,7 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
         'a valid API key is required (Authorization: Bearer KEY or x-api-key: KEY)',
       );
     }
-    // Bodies in flight are bounded: past the cap an evaluation is refused before its body is
-    // read (one is always admitted). A body of unknown length counts as the largest allowed.
-    if (route === '/v1/evaluate') {
-      const declared = Number(request.headers['content-length']);
-      const bytes = Number.isFinite(declared) && declared >= 0 ? declared : options.bodyLimit;
-      if (bytesInFlight > 0 && bytesInFlight + bytes > options.maxBytesInFlight) {
-        await discardBody(request, reply);
-        throw new GalapagosError(
-          'GALAPAGOS_ERR_OVERLOADED',
-          `too many request bytes in flight (${bytesInFlight} + ${bytes}, limit ${options.maxBytesInFlight})`,
-        );
-      }
-      bytesInFlight += bytes;
-      held.set(request, bytes);
-    }
-    // A full pool refuses an evaluation before its body is read or parsed: under a burst,
-    // memory holds only what can be worked on.
-    if (route === '/v1/evaluate' && pool) {
-      const stats = pool.stats();
-      if (stats.busy === stats.threads && stats.queued >= stats.maxQueue) {
-        await discardBody(request, reply);
-        throw new GalapagosError(
-          'GALAPAGOS_ERR_OVERLOADED',
-          `evaluation queue is full (${stats.queued} chunks waiting, limit ${stats.maxQueue})`,
-        );
-      }
-    }
+    if (route === '/v1/evaluate') await admission.admit(request, reply);
   });
   // Replies finished during shutdown close their connection, so keep-alive clients cannot
   // hold the server open past its in-flight work.
@@ -226,15 +151,9 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
     if (closing) reply.header('connection', 'close');
     return payload;
   });
-  const release = async (request: FastifyRequest) => {
-    const bytes = held.get(request);
-    if (bytes === undefined) return;
-    held.delete(request);
-    bytesInFlight -= bytes;
-  };
-  app.addHook('onRequestAbort', release);
+  app.addHook('onRequestAbort', async (request) => admission.release(request));
   app.addHook('onResponse', async (request, reply) => {
-    await release(request);
+    admission.release(request);
     metrics.requests.inc({
       route: request.routeOptions.url ?? 'unmatched',
       method: request.method,

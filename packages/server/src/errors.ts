@@ -92,3 +92,7 @@ export function errorBody(code: ReplyCode, message: string) {
   const statusCode = STATUS_BY_CODE[code];
   return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }
+
+/** A message cut to a readable length (some echo the request). */
+export const bounded = (message: string, limit = 300) =>
+  message.length > limit ? `${message.slice(0, limit)}… (${message.length} characters)` : message;
