@@ -20,7 +20,7 @@ export async function overheadSuite(): Promise<void> {
     generations: 20,
     cxpb: 0.9,
     mutpb: 0.1,
-    tournament: 3,
+    selection: { name: 'selTournament', tournsize: 3 },
     hallOfFame: 1,
     seed: 1,
   };

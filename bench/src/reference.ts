@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { RunConfig } from '@galapagos/client';
+import { referenceExperiment } from '@galapagos/core';
 import { chart } from './chart.js';
 import { median, writeResult } from './report.js';
 import { openTargets, runVariant } from './variants.js';
@@ -46,17 +47,7 @@ export async function referenceSuite(args: string[]): Promise<void> {
     throw new Error(usage);
   const partial = modes.length < MODES.length || only !== undefined;
   const wanted = (name: string) => only === undefined || name.includes(only);
-  const run: RunConfig = {
-    problem: 'onemax',
-    params: { length: 10 },
-    population: 20,
-    generations: 5,
-    cxpb: 0.9,
-    mutpb: 0.1,
-    tournament: 4,
-    hallOfFame: 3,
-    seed: 42,
-  };
+  const run: RunConfig = referenceExperiment();
   const cores = availableParallelism();
   const targets = await openTargets(run.population, {
     docker: wanted('docker'),

@@ -135,7 +135,7 @@ export async function userFitnessSuite(): Promise<void> {
             generations: GENERATIONS,
             cxpb: 0.9,
             mutpb: 0.1,
-            tournament: 3,
+            selection: { name: 'selTournament', tournsize: 3 },
             hallOfFame: 1,
             seed: run + 1,
           };

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM module shared with the benchmarks
 import { containerEngine, docker, healthy } from '../../deploy/docker/engine.mjs';
 import { writeUserProject } from '../../packages/core/test-fixtures/user-project.mjs';
-import { cli, repoRoot, run } from './helpers.js';
+import { cli, outcome, repoRoot, run } from './helpers.js';
 
 type Engine = { kind: string; env: NodeJS.ProcessEnv; stop: () => Promise<void> };
 const found = (await containerEngine()) as Engine | { skip: string };
@@ -74,8 +74,6 @@ async function runCli(config: object, target: string, where?: string) {
     if (!where) await rm(dir, { recursive: true, force: true });
   }
 }
-const outcome = (r: { logbook: unknown; best: unknown }) =>
-  JSON.stringify({ logbook: r.logbook, best: r.best });
 
 describe.skipIf(!engine)('docker target', () => {
   let first: { name: string; url: string };

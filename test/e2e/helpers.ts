@@ -3,36 +3,25 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { DispatchConfig, RunConfig } from '@galapagos/client';
+import { referenceExperiment } from '@galapagos/core';
+import { outcome, testDispatch } from '../../packages/core/test-fixtures/adapters.mjs';
 
-export const cli = fileURLToPath(new URL('../../packages/client/dist/cli.js', import.meta.url));
+export const cli = fileURLToPath(
+  new URL('../../packages/client/dist/cli/index.js', import.meta.url),
+);
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A small run used across targets: fast, but long enough to exercise every generation path. */
 export const run = (over: Partial<RunConfig> = {}): RunConfig => ({
-  problem: 'onemax',
-  params: { length: 24 },
-  population: 40,
-  generations: 8,
-  cxpb: 0.9,
-  mutpb: 0.1,
-  tournament: 4,
-  hallOfFame: 3,
-  seed: 7,
+  ...referenceExperiment({ params: { length: 24 }, population: 40, generations: 8, seed: 7 }),
   ...over,
 });
 
-export const dispatch = (over: Partial<DispatchConfig> = {}): DispatchConfig => ({
-  batchSize: 'auto',
-  concurrency: 8,
-  timeoutMs: 10_000,
-  retries: 8,
-  cache: true,
-  ...over,
-});
+export const dispatch = (over: Partial<DispatchConfig> = {}): DispatchConfig =>
+  testDispatch({ timeoutMs: 10_000, ...over });
 
 /** What must not change between targets, batchings and faults. */
-export const outcome = (r: { logbook: unknown; best: unknown }) =>
-  JSON.stringify({ logbook: r.logbook, best: r.best });
+export { outcome };
 
 /** Runs the CLI to completion. */
 export async function runCli(

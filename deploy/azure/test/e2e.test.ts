@@ -6,31 +6,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createEmbeddedEvaluator, runEvolution } from '@galapagos/client';
+import { referenceExperiment } from '@galapagos/core';
 import { azureApp, handler } from '@galapagos/server/azure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outcome, testDispatch } from '../../../packages/core/test-fixtures/adapters.mjs';
 import { functionsShim } from './shim.js';
 
-const cli = fileURLToPath(new URL('../../../packages/client/dist/cli.js', import.meta.url));
-const run = {
-  problem: 'onemax',
+const cli = fileURLToPath(new URL('../../../packages/client/dist/cli/index.js', import.meta.url));
+const run = referenceExperiment({
   params: { length: 20 },
   population: 30,
   generations: 6,
-  cxpb: 0.9,
-  mutpb: 0.1,
-  tournament: 4,
-  hallOfFame: 3,
   seed: 5,
-};
-const dispatch = {
-  batchSize: 'auto' as const,
-  concurrency: 4,
-  timeoutMs: 30_000,
-  retries: 4,
-  cache: true,
-};
-const outcome = (r: { logbook: unknown; best: unknown }) =>
-  JSON.stringify({ logbook: r.logbook, best: r.best });
+});
+const dispatch = testDispatch({ concurrency: 4, retries: 4 });
 
 let shim: Awaited<ReturnType<typeof functionsShim>>;
 let dir: string;

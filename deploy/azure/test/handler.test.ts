@@ -2,6 +2,7 @@
 import { buildApp } from '@galapagos/server';
 import { azureApp, handler } from '@galapagos/server/azure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comparable } from '../../../packages/core/test-fixtures/adapters.mjs';
 import { azureRequest, bodyText, context } from './shim.js';
 
 let reference: ReturnType<typeof buildApp>;
@@ -39,16 +40,6 @@ const cases: [string, string, unknown][] = [
   ['DELETE', '/health', undefined],
   ['GET', '/docs/json', undefined],
 ];
-
-const comparable = (status: number, type: string | undefined | null, body: string) => {
-  let parsed: unknown = body;
-  try {
-    parsed = JSON.parse(body, (key, value) =>
-      key === 'elapsedMs' || key === 'uptime' ? 0 : value,
-    );
-  } catch {}
-  return { status, type: type?.split(';')[0], body: parsed };
-};
 
 describe('Azure Functions handler', () => {
   it.each(cases)('answers %s %s as app.inject does', async (method, path, body) => {

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outcome } from '../../../packages/core/test-fixtures/adapters.mjs';
 import { writeUserProject } from '../../../packages/core/test-fixtures/user-project.mjs';
 import { functionsShim } from './shim.js';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
-const cli = fileURLToPath(new URL('../../../packages/client/dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../packages/client/dist/cli/index.js', import.meta.url));
 const exec = promisify(execFile);
 const project = writeUserProject();
 const build = (modules: string) =>
@@ -27,7 +28,6 @@ const runCli = (args: string[]) =>
   }).then(
     ({ stdout }) => JSON.parse(stdout) as { logbook: unknown; best: unknown; fingerprint: string },
   );
-const outcome = (r: { logbook: unknown; best: unknown }) => JSON.stringify([r.logbook, r.best]);
 
 const copy = mkdtempSync(join(tmpdir(), 'galapagos-azure-user-'));
 let shim: Awaited<ReturnType<typeof functionsShim>>;

@@ -16,32 +16,21 @@ import {
   type RunConfig,
   runEvolution,
 } from '@galapagos/client';
+import { referenceExperiment } from '@galapagos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outcome, testDispatch } from '../../../packages/core/test-fixtures/adapters.mjs';
 import { startOffline } from './helpers.js';
 
 const FUNCTION = 'galapagos-dev-evaluate';
-const run: RunConfig = {
-  problem: 'onemax',
+const run: RunConfig = referenceExperiment({
   params: { length: 16 },
   population: 24,
   generations: 5,
-  cxpb: 0.9,
-  mutpb: 0.1,
-  tournament: 4,
-  hallOfFame: 3,
   seed: 11,
-};
+});
 // Modest concurrency: serverless-offline starts a worker thread per concurrent invoke.
-const dispatch: DispatchConfig = {
-  batchSize: 'auto',
-  concurrency: 3,
-  timeoutMs: 30_000,
-  retries: 6,
-  cache: true,
-};
-const outcome = (r: { logbook: unknown; best: unknown }) =>
-  JSON.stringify({ logbook: r.logbook, best: r.best });
-const cli = fileURLToPath(new URL('../../../packages/client/dist/cli.js', import.meta.url));
+const dispatch: DispatchConfig = testDispatch({ concurrency: 3, retries: 6 });
+const cli = fileURLToPath(new URL('../../../packages/client/dist/cli/index.js', import.meta.url));
 
 let offline: Awaited<ReturnType<typeof startOffline>>;
 let reference: Awaited<ReturnType<typeof runEvolution>>;

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outcome } from '../../../packages/core/test-fixtures/adapters.mjs';
 import { writeUserProject } from '../../../packages/core/test-fixtures/user-project.mjs';
 import { service, sls, startOffline } from './helpers.js';
 
-const cli = fileURLToPath(new URL('../../../packages/client/dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../packages/client/dist/cli/index.js', import.meta.url));
 const exec = promisify(execFile);
 const project = writeUserProject();
 const prepare = (modules: string) =>
@@ -25,7 +26,6 @@ const runCli = (args: string[], env: Record<string, string> = {}) =>
   }).then(
     ({ stdout }) => JSON.parse(stdout) as { logbook: unknown; best: unknown; fingerprint: string },
   );
-const outcome = (r: { logbook: unknown; best: unknown }) => JSON.stringify([r.logbook, r.best]);
 
 /** The run, the same on every target. */
 const settings = {

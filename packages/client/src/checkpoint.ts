@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { assertState, type EngineState } from '@galapagos/core';
-import { EvaluationError } from './errors.js';
+import { CheckpointError } from './errors.js';
 
 /** Writes the state atomically: a temporary file beside the target, then a rename. */
 export async function writeCheckpoint(file: string, state: EngineState): Promise<void> {
@@ -10,11 +10,10 @@ export async function writeCheckpoint(file: string, state: EngineState): Promise
     await writeFile(temp, JSON.stringify(state));
     await rename(temp, file);
   } catch (error) {
-    throw new EvaluationError(
-      'GALAPAGOS_ERR_CHECKPOINT',
+    throw new CheckpointError(
+      false,
       `cannot write checkpoint ${file}: ${(error as Error).message}`,
       {
-        retryable: false,
         cause: error,
       },
     );
@@ -28,13 +27,8 @@ export async function readCheckpoint(file: string): Promise<EngineState> {
     assertState(state);
     return state;
   } catch (error) {
-    throw new EvaluationError(
-      'GALAPAGOS_ERR_CHECKPOINT',
-      `cannot resume from ${file}: ${(error as Error).message}`,
-      {
-        retryable: false,
-        cause: error,
-      },
-    );
+    throw new CheckpointError(true, `cannot resume from ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

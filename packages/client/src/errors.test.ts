@@ -1,5 +1,30 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERROR_CODES } from '@galapagos/core';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_ERROR_CODES, errorFromReply, parseRetryAfter } from './errors.js';
+import {
+  CheckpointError,
+  CLIENT_ERROR_CODES,
+  ConfigError,
+  EvaluationError,
+  errorFromReply,
+  InterruptError,
+  parseRetryAfter,
+} from './errors.js';
+
+/** The codes the package's sources raise: `new …Error('CODE'` and `code = 'CODE'`. */
+function raisedCodes(dir: string): Set<string> {
+  const codes = new Set<string>();
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!entry.endsWith('.ts') || entry.endsWith('.test.ts')) continue;
+    const text = readFileSync(join(dir, entry), 'utf8');
+    for (const m of text.matchAll(
+      /(?:new \w+Error\(\s*|readonly code = |\bcode: )'(GALAPAGOS_ERR_[A-Z_]+)'/g,
+    ))
+      codes.add(m[1]!);
+  }
+  return codes;
+}
 
 describe('client errors', () => {
   it('parses Retry-After as seconds or a date', () => {
@@ -32,6 +57,32 @@ describe('client errors', () => {
       code: 'GALAPAGOS_ERR_HTTP',
       retryable: true,
     });
+  });
+
+  it('raises no code that neither its catalogue nor core catalogues', () => {
+    const raised = raisedCodes(new URL('.', import.meta.url).pathname);
+    // The scan must see the sources: these are raised in several files.
+    expect(raised).toContain('GALAPAGOS_ERR_UNREACHABLE');
+    expect(raised).toContain('GALAPAGOS_ERR_CHECKPOINT');
+    const known = new Set([...Object.keys(CLIENT_ERROR_CODES), ...Object.keys(ERROR_CODES)]);
+    expect([...raised].filter((c) => !known.has(c))).toEqual([]);
+  });
+
+  it("carries each class's exit code: usage 2, a failed or interrupted run 1", () => {
+    expect(new ConfigError('galapagos.config.json', []).exitCode).toBe(2);
+    expect(new ConfigError('GALAPAGOS_ERR_UNKNOWN_PROBLEM', 'no such problem')).toMatchObject({
+      code: 'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
+      exitCode: 2,
+    });
+    expect(new CheckpointError(true, 'unreadable').exitCode).toBe(2);
+    expect(new CheckpointError(false, 'disk full').exitCode).toBe(1);
+    expect(new InterruptError('SIGINT')).toMatchObject({
+      code: 'GALAPAGOS_ERR_ABORTED',
+      exitCode: 1,
+    });
+    expect(
+      new EvaluationError('GALAPAGOS_ERR_UNREACHABLE', 'down', { retryable: true }).exitCode,
+    ).toBe(1);
   });
 
   it('has unique, well-formed codes', () => {

@@ -1,7 +1,10 @@
 /**
- * The client's error catalogue, and the typed error every evaluator failure becomes. A server's
- * coded reply is turned back into an {@link EvaluationError} with the same code.
+ * The client's error catalogue and its error classes: {@link ClientError} and its subclasses
+ * {@link ConfigError}, {@link CheckpointError}, {@link InterruptError} and
+ * {@link EvaluationError} (what every evaluator failure becomes; a server's coded reply is
+ * turned back into one with the same code).
  */
+import type { ConfigIssue, ErrorCode, GalapagosError } from '@galapagos/core';
 
 export const CLIENT_ERROR_CODES = {
   GALAPAGOS_ERR_CONFIG: 'The config file or the command line is invalid (path and reason given).',
@@ -22,20 +25,103 @@ export const CLIENT_ERROR_CODES = {
 
 export type ClientErrorCode = keyof typeof CLIENT_ERROR_CODES;
 
+/**
+ * A code a client error may carry: the client's own, core's (a problem module that fails to
+ * load, params a problem refuses), or one a target sent back in a coded reply (a newer server
+ * may know codes this client does not).
+ */
+export type ErrorCodeOf = ClientErrorCode | ErrorCode | `GALAPAGOS_ERR_${string}`;
+
+/** Exit codes of the CLI: a run that failed, and bad usage, config or input files. */
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * The base of every error the client throws on purpose. Its class says how a command ends:
+ * {@link ClientError.exitCode}.
+ */
+export abstract class ClientError extends Error {
+  abstract readonly code: ErrorCodeOf;
+  /** What the CLI exits with when this error ends a command. */
+  abstract readonly exitCode: typeof EXIT_FAILED | typeof EXIT_USAGE;
+}
+
+/**
+ * Bad usage or input: the config file or command line (`GALAPAGOS_ERR_CONFIG`, with every issue
+ * found), or what they name: a problem module, its params, a problem the target does not serve
+ * or serves with other code (core's codes). Exit code 2.
+ */
+export class ConfigError extends ClientError {
+  override readonly name = 'ConfigError';
+  readonly code: 'GALAPAGOS_ERR_CONFIG' | ErrorCode;
+  readonly exitCode = EXIT_USAGE;
+  readonly issues: readonly ConfigIssue[];
+  readonly details: unknown;
+
+  /** The issues of one file (or `environment`, `command line`), one line each. */
+  constructor(file: string, issues: readonly ConfigIssue[]);
+  /** A coded input error (core's code), such as an unknown problem. */
+  constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown });
+  constructor(
+    first: string,
+    second: readonly ConfigIssue[] | string,
+    options: { details?: unknown; cause?: unknown } = {},
+  ) {
+    const listed = typeof second !== 'string';
+    super(
+      listed ? `${first}:\n${second.map((i) => `  ${i.path}: ${i.message}`).join('\n')}` : second,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.code = listed ? 'GALAPAGOS_ERR_CONFIG' : (first as ErrorCode);
+    this.issues = listed ? second : [];
+    this.details = options.details;
+  }
+
+  /** Core's input errors (a module, params, a definition), kept under their own codes. */
+  static from(error: GalapagosError): ConfigError {
+    return new ConfigError(error.code, error.message, { details: error.details, cause: error });
+  }
+}
+
+/**
+ * A checkpoint that cannot be read (bad input: exit code 2) or written (the run failed: 1).
+ * Code `GALAPAGOS_ERR_CHECKPOINT`.
+ */
+export class CheckpointError extends ClientError {
+  override readonly name = 'CheckpointError';
+  readonly code = 'GALAPAGOS_ERR_CHECKPOINT';
+  readonly exitCode: typeof EXIT_FAILED | typeof EXIT_USAGE;
+  constructor(reading: boolean, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.exitCode = reading ? EXIT_USAGE : EXIT_FAILED;
+  }
+}
+
+/** The run was stopped by a signal (Ctrl-C, SIGTERM). Code `GALAPAGOS_ERR_ABORTED`, exit 1. */
+export class InterruptError extends ClientError {
+  override readonly name = 'InterruptError';
+  readonly code = 'GALAPAGOS_ERR_ABORTED';
+  readonly exitCode = EXIT_FAILED;
+  constructor(signal: string) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
 /** Statuses worth retrying: overload, gateway trouble, timeouts. */
 const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
 
-/** A failed evaluation request, with what the dispatcher needs to decide on a retry. */
-export class EvaluationError extends Error {
+/** A failed evaluation request, with what the dispatcher needs to decide on a retry. Exit 1. */
+export class EvaluationError extends ClientError {
   override readonly name = 'EvaluationError';
-  readonly code: string;
+  readonly code: ErrorCodeOf;
+  readonly exitCode = EXIT_FAILED;
   readonly status: number | undefined;
   readonly retryable: boolean;
   /** The server's `Retry-After`, in ms, when it sent one. */
   readonly retryAfterMs: number | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCodeOf,
     message: string,
     options: { status?: number; retryable: boolean; retryAfterMs?: number; cause?: unknown },
   ) {
@@ -68,7 +154,7 @@ export function errorFromReply(
 ): EvaluationError {
   const reply = body as { code?: unknown; message?: unknown } | null;
   const coded = typeof reply?.code === 'string' && /^GALAPAGOS_ERR_[A-Z_]+$/.test(reply.code);
-  const code = coded ? (reply!.code as string) : 'GALAPAGOS_ERR_HTTP';
+  const code = coded ? (reply!.code as ErrorCodeOf) : 'GALAPAGOS_ERR_HTTP';
   const message =
     typeof reply?.message === 'string'
       ? reply.message

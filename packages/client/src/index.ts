@@ -1,18 +1,10 @@
 /** `@galapagos/client`: evaluators, the dispatcher, the run loop and config handling. */
 export { readCheckpoint, writeCheckpoint } from './checkpoint.js';
-export { ConfigError, loadConfig, readConfigFile, resolveHeaders } from './config/load.js';
-export type {
-  Config,
-  DispatchConfig,
-  EmbeddedTarget,
-  HttpTarget,
-  LambdaTarget,
-  RunConfig,
-  Target,
-} from './config/schema.js';
+export { resolveHeaders } from './config/headers.js';
+export { loadConfig, readConfigFile } from './config/load.js';
+export type { Config, DispatchConfig, RunConfig, Target } from './config/schema.js';
 export { ConfigSchema } from './config/schema.js';
 export {
-  type ConfigIssue,
   type ConfigResult,
   configJsonSchema,
   selectTarget,
@@ -20,10 +12,17 @@ export {
 } from './config/validate.js';
 export { Dispatcher, type DispatchProblem, type DispatchStats } from './dispatcher.js';
 export {
+  CheckpointError,
   CLIENT_ERROR_CODES,
+  ClientError,
   type ClientErrorCode,
+  ConfigError,
+  type ErrorCodeOf,
   EvaluationError,
+  EXIT_FAILED,
+  EXIT_USAGE,
   errorFromReply,
+  InterruptError,
   parseRetryAfter,
 } from './errors.js';
 export { createEmbeddedEvaluator } from './evaluators/embedded.js';
@@ -35,8 +34,19 @@ export {
   ensureLocalServer,
   freePort,
   type LocalServer,
+  type SpawnSettings,
   type StartServerOptions,
   serverEntry,
   startServer,
 } from './spawn.js';
-export { type OpenTarget, openTarget } from './targets.js';
+export {
+  openTarget,
+  probeTarget,
+  TARGET_KINDS,
+  type TargetConnection,
+  type TargetContext,
+  type TargetKind,
+  type TargetProbe,
+  targetKind,
+} from './targets/index.js';
+export { defineTargetKind } from './targets/types.js';

@@ -5,14 +5,13 @@
  */
 import {
   createRegistry,
-  GalapagosError,
   type ParamsSchema,
   type ProblemDefinition,
   type ProblemRegistry,
   type ProblemSummary,
   withDefaults,
 } from '@galapagos/core';
-import { EvaluationError } from './errors.js';
+import { ConfigError, EvaluationError } from './errors.js';
 import type { Evaluator } from './evaluators/types.js';
 
 /** How to make a target serve the client's modules, for error messages. */
@@ -36,7 +35,7 @@ async function askProblems(evaluator: Evaluator, target: string, signal: AbortSi
 
 /**
  * Checks that every server behind a target serves `problem` with this client's fingerprint.
- * @throws GalapagosError `GALAPAGOS_ERR_PROBLEM_MISMATCH` naming both fingerprints,
+ * @throws ConfigError `GALAPAGOS_ERR_PROBLEM_MISMATCH` naming both fingerprints,
  *   `GALAPAGOS_ERR_UNKNOWN_PROBLEM` when a server does not have the problem.
  * @returns warnings (a server too old to report fingerprints).
  */
@@ -66,7 +65,7 @@ export async function checkTargetProblem(
     }
     const served = problems.find((p) => p.id === problem);
     if (!served)
-      throw new GalapagosError(
+      throw new ConfigError(
         'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
         `target "${target}" (${where}) does not serve problem "${problem}" (it serves ${problems.map((p) => p.id).join(', ')}); ${REDEPLOY}`,
       );
@@ -78,7 +77,7 @@ export async function checkTargetProblem(
       continue;
     }
     if (served.fingerprint !== fingerprint)
-      throw new GalapagosError(
+      throw new ConfigError(
         'GALAPAGOS_ERR_PROBLEM_MISMATCH',
         `target "${target}" (${where}) serves problem "${problem}" with fingerprint ${served.fingerprint}, but this client's is ${fingerprint}: the target runs different code, and its results would differ. To fix it, ${REDEPLOY}.`,
         {
@@ -91,7 +90,7 @@ export async function checkTargetProblem(
 
 /**
  * Refuses to resume a run made with other problem code.
- * @throws GalapagosError `GALAPAGOS_ERR_PROBLEM_MISMATCH`
+ * @throws ConfigError `GALAPAGOS_ERR_PROBLEM_MISMATCH`
  */
 export function checkResumeFingerprint(
   recorded: string | undefined,
@@ -99,7 +98,7 @@ export function checkResumeFingerprint(
   fingerprint: string | undefined,
 ): void {
   if (recorded === undefined || fingerprint === undefined || recorded === fingerprint) return;
-  throw new GalapagosError(
+  throw new ConfigError(
     'GALAPAGOS_ERR_PROBLEM_MISMATCH',
     `the checkpoint was made with problem "${problem}" at fingerprint ${recorded}, but this client's is ${fingerprint}: the code changed since, and resuming would mix two fitness functions. Restore the code or start a new run.`,
     { details: { problem, recorded, fingerprint } },
@@ -139,7 +138,7 @@ function standIn(summary: ProblemSummary, where: string): ProblemDefinition {
 /**
  * The run's registry, with `problem` taken from the target when no module of the run defines
  * it, fingerprint included (so a resume checks against it).
- * @throws GalapagosError `GALAPAGOS_ERR_UNKNOWN_PROBLEM` when the target does not have it either.
+ * @throws ConfigError `GALAPAGOS_ERR_UNKNOWN_PROBLEM` when the target does not have it either.
  */
 export async function withTargetProblem(
   registry: ProblemRegistry,
@@ -154,7 +153,7 @@ export async function withTargetProblem(
   );
   const summary = first?.problems?.find((p) => p.id === problem);
   if (!first || !summary)
-    throw new GalapagosError(
+    throw new ConfigError(
       'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
       `unknown problem "${problem}": no module of the run defines it (run.problems, --problems) and target "${target}" does not serve it (known here: ${registry.ids().join(', ')})`,
     );

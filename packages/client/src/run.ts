@@ -1,4 +1,5 @@
 import {
+  type EngineConfigInput,
   type EngineState,
   type Evaluated,
   type EvolveResult,
@@ -50,20 +51,10 @@ export interface RunResult {
   readonly state: EngineState;
 }
 
-/** The engine configuration a client run config stands for. */
-export function engineConfig(run: RunConfig, fingerprint?: string) {
-  return {
-    ...(fingerprint === undefined ? {} : { fingerprint }),
-    problem: run.problem,
-    params: run.params ?? {},
-    population: run.population,
-    generations: run.generations,
-    cxpb: run.cxpb,
-    mutpb: run.mutpb,
-    selection: { name: 'selTournament' as const, tournsize: run.tournament },
-    hallOfFame: run.hallOfFame,
-    seed: run.seed,
-  };
+/** The engine configuration a client run config stands for: all but the client's own fields. */
+export function engineConfig(run: RunConfig, fingerprint?: string): EngineConfigInput {
+  const { problems: _problems, onError: _onError, cost: _cost, ...engine } = run;
+  return { ...engine, ...(fingerprint === undefined ? {} : { fingerprint }) };
 }
 
 /** Evolves with core's ask/tell, every generation's evaluations going through a dispatcher. */

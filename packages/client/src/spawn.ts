@@ -5,7 +5,6 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HttpTarget } from './config/schema.js';
 import { EvaluationError } from './errors.js';
 
 /** A server this run uses; `stop` ends it only if this run started it. */
@@ -67,7 +66,9 @@ export interface StartServerOptions {
 
 /**
  * Starts `galapagos-server` on a loopback port as a child process and waits until `/health`
- * answers. `stop()` ends it by PID: SIGTERM, then SIGKILL after 10 s.
+ * answers. `stop()` ends it by PID: SIGTERM, then SIGKILL after 10 s. The server also ends
+ * when this process dies without stopping it (`kill -9`): its standard input is a pipe from
+ * here, and it shuts down when the pipe closes (`GALAPAGOS_PARENT_LIFELINE`).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<LocalServer> {
   const port = options.port ?? (await freePort());
@@ -79,9 +80,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
       GALAPAGOS_LOG_LEVEL: 'warn',
       ...(options.workers ? { GALAPAGOS_WORKERS: String(options.workers) } : {}),
       ...options.env,
+      GALAPAGOS_PARENT_LIFELINE: 'stdin',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
+  // The lifeline does not keep this process alive, and its end is not an error here.
+  child.stdin!.on('error', () => {});
+  (child.stdin as unknown as { unref?: () => void }).unref?.();
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -110,13 +115,43 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
   return { url, spawned: true, pid: child.pid, stop };
 }
 
+/** Whether a loopback port can be listened on now. */
+async function portFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', resolve);
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (probe.listening) await new Promise((resolve) => probe.close(resolve));
+  }
+}
+
+/** The port a spawned server should use: the URL's own when it names a free one on loopback. */
+async function portFor(url: string): Promise<number | undefined> {
+  const { hostname, port } = new URL(url);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+  return loopback && port !== '' && Number(port) > 1023 && (await portFree(Number(port)))
+    ? Number(port)
+    : undefined;
+}
+
+/** How a run starts a local server: `spawn: true` or its settings. */
+export type SpawnSettings =
+  | boolean
+  | { readonly workers?: number; readonly env?: Record<string, string> };
+
 /**
- * Uses the server at `url` if one answers `/health`; otherwise starts one on a free loopback
- * port (see {@link startServer}).
+ * Uses the server at `url` if one answers `/health`; otherwise starts one (see
+ * {@link startServer}) on the URL's port when it is a free loopback port, else on a free one.
  */
 export async function ensureLocalServer(
   url: string,
-  options: Exclude<HttpTarget['spawn'], undefined>,
+  options: SpawnSettings,
   problemModules: readonly string[] = [],
 ): Promise<LocalServer> {
   if (await healthy(url, 1000))
@@ -126,7 +161,9 @@ export async function ensureLocalServer(
     ...settings.env,
     ...(problemModules.length > 0 ? { GALAPAGOS_PROBLEMS: problemModules.join(',') } : {}),
   };
+  const port = await portFor(url);
   return startServer({
+    ...(port === undefined ? {} : { port }),
     ...(settings.workers ? { workers: settings.workers } : {}),
     env,
   });

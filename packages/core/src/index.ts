@@ -5,18 +5,19 @@
 export {
   ask,
   assertState,
+  extend,
   init,
   isComplete,
   tell,
 } from './engine/algorithm.js';
 export { assertResumableState } from './engine/check-state.js';
 export {
-  type ConfigIssue,
   type CrossoverConfig,
   CrossoverSchema,
   type EngineConfig,
   type EngineConfigInput,
   EngineConfigSchema,
+  engineConfigIssues,
   type MutationConfig,
   MutationSchema,
   resolveConfig,
@@ -31,6 +32,7 @@ export {
   evolve,
   localEvaluate,
 } from './engine/evolve.js';
+export { referenceExperiment } from './engine/reference.js';
 export type {
   AskResult,
   EngineState,
@@ -117,6 +119,7 @@ export {
   type RandomState,
   seedState,
 } from './random.js';
+export { type ConfigIssue, issuesLine, schemaIssues } from './schema-issues.js';
 export {
   COST_MODES,
   type Cost,

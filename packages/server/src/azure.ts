@@ -4,15 +4,9 @@
  * query, headers and body both ways. Register it with `app.http(...)` (see deploy/azure).
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { buildApp } from './app.js';
-import { optionsFromEnv } from './options.js';
-import { packagedProblems } from './packaged.js';
+import { deployedApp } from './deployed.js';
 
-const options = optionsFromEnv(process.env);
-// GALAPAGOS_PROBLEMS wins; otherwise the modules packaged beside this bundle.
-const problemModules =
-  options.problemModules.length > 0 ? options.problemModules : packagedProblems(import.meta.url);
-const app = buildApp({ ...options, problemModules, docsUi: false });
+const app = deployedApp(import.meta.url);
 const ready = app.ready();
 
 /** Headers the Functions host sets itself. */

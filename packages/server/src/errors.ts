@@ -76,6 +76,27 @@ export const RETRY_AFTER_SECONDS: Partial<Record<ReplyCode, number>> = {
   GALAPAGOS_ERR_POOL_CLOSED: 5,
 };
 
+/** Why a server does not start: never a reply, the process exits 2 with one sentence. */
+export const STARTUP_ERROR_CODES = {
+  GALAPAGOS_ERR_SETTINGS:
+    'A setting (a GALAPAGOS_* variable, PORT or HOST) is malformed or out of range.',
+  GALAPAGOS_ERR_LISTEN:
+    'The server cannot listen on HOST:PORT (the port is in use, privileged, or the address is not local).',
+} as const;
+
+export type StartupErrorCode = keyof typeof STARTUP_ERROR_CODES;
+
+/** A server that cannot start as configured (see {@link STARTUP_ERROR_CODES}). */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+  constructor(
+    readonly code: StartupErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** An error the server answers with its code's status. */
 export class ServerError extends Error {
   override readonly name = 'ServerError';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comparable } from '../../core/test-fixtures/adapters.mjs';
 import { testApp } from './test-utils.js';
 
 type Handler = (event: unknown, context: object) => Promise<unknown>;
@@ -86,17 +87,6 @@ const cases: [string, string, unknown][] = [
   ['GET', '/nowhere', undefined],
   ['GET', '/docs/json', undefined],
 ];
-
-/** What must match between the Lambda reply and app.inject: status, type, body (minus timings). */
-const comparable = (status: number, type: string | undefined, body: string) => {
-  let parsed: unknown = body;
-  try {
-    parsed = JSON.parse(body, (key, value) =>
-      key === 'elapsedMs' || key === 'uptime' ? 0 : value,
-    );
-  } catch {}
-  return { status, type: type?.split(';')[0], body: parsed };
-};
 
 describe('Lambda handler', () => {
   it.each(cases)(

@@ -6,9 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import serverless from 'serverless-http';
-import { buildApp, INTERNAL_HEADER } from './app.js';
-import { optionsFromEnv } from './options.js';
-import { packagedProblems } from './packaged.js';
+import { INTERNAL_HEADER } from './app.js';
+import { deployedApp } from './deployed.js';
 
 /**
  * API keys from an SSM SecureString named by GALAPAGOS_API_KEYS_SSM (comma-separated keys),
@@ -32,12 +31,8 @@ async function apiKeysFromSsm(name: string | undefined): Promise<string[] | unde
 }
 
 const internalToken = randomUUID();
-const options = optionsFromEnv(process.env);
-const apiKeys = (await apiKeysFromSsm(process.env.GALAPAGOS_API_KEYS_SSM)) ?? options.apiKeys;
-// GALAPAGOS_PROBLEMS wins; otherwise the modules packaged beside this bundle.
-const problemModules =
-  options.problemModules.length > 0 ? options.problemModules : packagedProblems(import.meta.url);
-const app = buildApp({ ...options, problemModules, apiKeys, docsUi: false, internalToken });
+const apiKeys = await apiKeysFromSsm(process.env.GALAPAGOS_API_KEYS_SSM);
+const app = deployedApp(import.meta.url, { internalToken, ...(apiKeys ? { apiKeys } : {}) });
 const ready = app.ready();
 const http = serverless(app.server);
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { type Cost, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import type { EvaluationPool, ProblemModule } from '@galapagos/core/runtime';
+import { StartupError } from './errors.js';
 
 /** Everything {@link buildApp} can be told. Each has a `GALAPAGOS_*` variable ({@link optionsFromEnv}). */
 export interface ServerOptions {
@@ -95,7 +96,8 @@ function integer(
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < min || value > max)
-    throw new Error(
+    throw new StartupError(
+      'GALAPAGOS_ERR_SETTINGS',
       max === Number.MAX_SAFE_INTEGER
         ? `${name} must be an integer >= ${min}, got "${raw}"`
         : `${name} must be an integer from ${min} to ${max}, got "${raw}"`,
@@ -108,16 +110,22 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /**
  * Server options from environment variables; unset variables keep their defaults. Only the
  * entry files call it, with `process.env`.
- * @throws Error naming the variable and the reason, for malformed values.
+ * @throws StartupError `GALAPAGOS_ERR_SETTINGS` naming the variable and the reason, for malformed values.
  */
 export function optionsFromEnv(env: Env): ServerOptions {
   const d = defaultOptions();
   const level = env.GALAPAGOS_LOG_LEVEL ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(level))
-    throw new Error(`GALAPAGOS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+    throw new StartupError(
+      'GALAPAGOS_ERR_SETTINGS',
+      `GALAPAGOS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`,
+    );
   const mode = env.GALAPAGOS_DEFAULT_COST_MODE ?? d.defaultCost.mode;
   if (mode !== 'busy' && mode !== 'cpu' && mode !== 'sleep')
-    throw new Error(`GALAPAGOS_DEFAULT_COST_MODE must be busy, cpu or sleep, got "${mode}"`);
+    throw new StartupError(
+      'GALAPAGOS_ERR_SETTINGS',
+      `GALAPAGOS_DEFAULT_COST_MODE must be busy, cpu or sleep, got "${mode}"`,
+    );
   const workers = integer(env, 'GALAPAGOS_WORKERS', d.workers, 1, 1024);
   return {
     workers,

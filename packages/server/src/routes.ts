@@ -7,23 +7,9 @@ import {
   HealthSchema,
   ProblemListSchema,
 } from '@galapagos/core';
-import type { EvaluationPool } from '@galapagos/core/runtime';
 import type { FastifyInstance } from 'fastify';
-import type { Metrics } from './metrics.js';
-import type { ServerOptions } from './options.js';
-
-export interface RouteContext {
-  readonly options: ServerOptions;
-  readonly metrics: Metrics;
-  readonly version: string;
-  readonly getPool: () => EvaluationPool;
-  /** Evaluates under the server's limits; tracked so shutdown can wait for it. */
-  readonly evaluate: (
-    request: EvaluateRequest,
-    cancelled?: AbortSignal,
-  ) => Promise<EvaluateResponse>;
-  readonly uptime: () => number;
-}
+import './plugins/decorations.js';
+import { VERSION } from './version.js';
 
 const errors = { '4xx': ErrorReplySchema, '5xx': ErrorReplySchema };
 const text = { type: 'string' } as const;
@@ -49,14 +35,15 @@ const home = (version: string) => `<!doctype html>
 </body></html>
 `;
 
-/** Wire protocol v1. */
-export async function registerRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
-  const { options, metrics } = ctx;
+/** Wire protocol v1: every route; a new route goes here. */
+export async function routes(app: FastifyInstance): Promise<void> {
+  const { settings: options, metrics, pool } = app;
+  const startedAt = performance.now();
 
   app.get(
     '/',
     { schema: { hide: true, response: { 200: text, ...errors } } },
-    async (_request, reply) => reply.type('text/html; charset=utf-8').send(home(ctx.version)),
+    async (_request, reply) => reply.type('text/html; charset=utf-8').send(home(VERSION)),
   );
 
   app.get(
@@ -64,9 +51,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: RouteContext): P
     { schema: { summary: 'Liveness and pool size', response: { 200: HealthSchema, ...errors } } },
     async () => ({
       status: 'ok' as const,
-      version: ctx.version,
-      workers: ctx.getPool().threads,
-      uptime: ctx.uptime(),
+      version: VERSION,
+      workers: pool.get().threads,
+      uptime: (performance.now() - startedAt) / 1000,
       limits: {
         maxGenomes: options.maxGenomes,
         bodyLimit: options.bodyLimit,
@@ -84,7 +71,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: RouteContext): P
       schema: { summary: 'The problem registry', response: { 200: ProblemListSchema, ...errors } },
     },
     async () => {
-      problems ??= { problems: ctx.getPool().registry.summaries() };
+      problems ??= { problems: pool.get().registry.summaries() };
       return problems;
     },
   );
@@ -99,7 +86,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: RouteContext): P
       },
     },
     async (request, reply) =>
-      ctx.evaluate(request.body as EvaluateRequest, whenClientLeaves(reply.raw)),
+      pool.evaluate(request.body as EvaluateRequest, whenClientLeaves(reply.raw)),
   );
 
   app.get(
@@ -118,7 +105,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: RouteContext): P
     },
     async (request, reply) => {
       const { bits } = request.params as { bits: string };
-      const { fitness } = await ctx.evaluate(
+      const { fitness } = await pool.evaluate(
         {
           problem: 'onemax',
           params: { length: bits.length },

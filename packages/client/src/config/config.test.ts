@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { resolveHeaders } from './load.js';
+import { resolveHeaders } from './headers.js';
 import { configJsonSchema, selectTarget, validateConfig } from './validate.js';
 
 const example = JSON.parse(
@@ -37,6 +37,17 @@ describe('validateConfig', () => {
     });
   });
 
+  it("takes core's operators in run, with their defaults", () => {
+    const result = validateConfig({
+      run: { selection: { name: 'selTournament' }, mutation: { name: 'mutFlipBit', indpb: 0.2 } },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.run.selection).toEqual({ name: 'selTournament', tournsize: 3 });
+    expect(result.config.run.mutation).toEqual({ name: 'mutFlipBit', indpb: 0.2 });
+    expect(result.config.run).toMatchObject({ problem: 'onemax', population: 100, cxpb: 0.9 });
+  });
+
   it.each([
     [
       'a wrong target type',
@@ -55,7 +66,36 @@ describe('validateConfig', () => {
       '/targets/x/headers/authorization',
       /environment variable/,
     ],
-    ['an unknown setting', { run: { popsize: 3 } }, '/run/popsize', /not a known setting/],
+    [
+      'an unknown setting',
+      { run: { popsize: 3 } },
+      '/run/popsize',
+      /unknown setting "popsize"; known: .*population/,
+    ],
+    [
+      'the old tournament setting',
+      { run: { tournament: 4 } },
+      '/run/tournament',
+      /selection: \{ "name": "selTournament", "tournsize": 4 \}/,
+    ],
+    [
+      'an operator that core does not have',
+      { run: { crossover: { name: 'cxFancy' } } },
+      '/run/crossover/name',
+      /one of cxOnePoint, cxTwoPoint/,
+    ],
+    [
+      "an operator's bad setting",
+      { run: { selection: { name: 'selTournament', tournsize: 0 } } },
+      '/run/selection/tournsize',
+      />= 1/,
+    ],
+    [
+      'an unknown dispatch setting',
+      { dispatch: { retry: 3 } },
+      '/dispatch/retry',
+      /known: batchSize/,
+    ],
     ['a bad number', { run: { population: 1 } }, '/run/population', />= 2/],
     ['a bad batch size', { dispatch: { batchSize: 'big' } }, '/dispatch/batchSize', /./],
     [

@@ -1,84 +1,52 @@
-import Type, { type TSchema } from 'typebox';
+import { type ConfigIssue, engineConfigIssues, schemaIssues } from '@galapagos/core';
+import Type from 'typebox';
 import Value from 'typebox/value';
-import { type Config, ConfigSchema, TARGET_SCHEMAS, type Target } from './schema.js';
-
-/** One precise reason a config was refused: a JSON pointer and what is wrong there. */
-export interface ConfigIssue {
-  readonly path: string;
-  readonly message: string;
-}
+import { type Target, targetKind, targetTypes } from '../targets/index.js';
+import { type Config, ConfigSchema, RUN_CLIENT_FIELDS, RunSchema } from './schema.js';
 
 export type ConfigResult =
   | { readonly ok: true; readonly config: Config }
   | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
-const WITHOUT_TARGETS = Type.Omit(ConfigSchema, ['targets'], { additionalProperties: false });
+/** The sections checked by their own rules: `run` (core's) and `targets` (each kind's). */
+const OTHER_SECTIONS = Type.Omit(ConfigSchema, ['targets', 'run'], { additionalProperties: false });
+const CLIENT_RUN = Type.Pick(RunSchema, [...RUN_CLIENT_FIELDS], { additionalProperties: false });
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function schemaIssues(schema: TSchema, value: unknown, at: string): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  for (const e of Value.Errors(schema, value)) {
-    if (e.keyword === 'boolean' || e.keyword === 'anyOf') continue;
-    if (e.keyword === 'additionalProperties') {
-      const names = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-      for (const name of names)
-        issues.push({ path: `${at}${e.instancePath}/${name}`, message: 'is not a known setting' });
-    } else if (e.keyword === 'required') {
-      const names = (e.params as { requiredProperties?: string[] }).requiredProperties ?? [];
-      for (const name of names)
-        issues.push({ path: `${at}${e.instancePath}/${name}`, message: 'is required' });
-    } else {
-      issues.push({ path: `${at}${e.instancePath}` || '/', message: e.message });
-    }
-  }
-  return issues;
+/** The run section: the engine's fields by core's rules, the client's by its schema. */
+function runIssues(run: unknown): { run: Record<string, unknown>; issues: ConfigIssue[] } {
+  if (!isObject(run)) return { run: {}, issues: [{ path: '/run', message: 'must be an object' }] };
+  const filled = Value.Clone(run);
+  filled.problem ??= 'onemax';
+  const issues = engineConfigIssues(filled, '/run', RUN_CLIENT_FIELDS);
+  const own: Record<string, unknown> = {};
+  for (const field of RUN_CLIENT_FIELDS) if (field in filled) own[field] = filled[field];
+  Object.assign(filled, Value.Default(CLIENT_RUN, own));
+  issues.push(...schemaIssues(CLIENT_RUN, own, '/run'));
+  if ('tournament' in filled)
+    for (const issue of issues)
+      if (issue.path === '/run/tournament')
+        Object.assign(issue, {
+          message: `${issue.message}; the tournament size is now selection: { "name": "selTournament", "tournsize": ${JSON.stringify(filled.tournament)} }`,
+        });
+  return { run: filled, issues };
 }
 
 function targetIssues(name: string, target: unknown): ConfigIssue[] {
   const at = `/targets/${name}`;
   if (!isObject(target)) return [{ path: at, message: 'must be an object with a "type"' }];
-  const types = Object.keys(TARGET_SCHEMAS);
-  const type = target.type;
-  if (typeof type !== 'string' || !types.includes(type))
+  const kind = typeof target.type === 'string' ? targetKind(target.type) : undefined;
+  if (!kind)
     return [
       {
         path: `${at}/type`,
-        message: `must be one of ${types.join(', ')}, got ${JSON.stringify(type)}`,
+        message: `must be one of ${targetTypes().join(', ')}, got ${JSON.stringify(target.type)}`,
       },
     ];
-  const issues: ConfigIssue[] = [];
-  if (type === 'http') {
-    if (target.url === undefined && target.urls === undefined)
-      issues.push({ path: `${at}/url`, message: 'is required (or urls: a list of base URLs)' });
-    if (target.url !== undefined && target.urls !== undefined)
-      issues.push({ path: `${at}/urls`, message: 'cannot be given together with url' });
-    if (isObject(target.headers))
-      for (const [header, value] of Object.entries(target.headers))
-        if (typeof value === 'string')
-          issues.push({
-            path: `${at}/headers/${header}`,
-            message:
-              'must come from an environment variable ({ "env": "NAME" }), never a literal: secrets do not belong in config files',
-          });
-  }
-  // The schema's pattern checks the scheme; a URL must also parse (`http://[::1` does not).
-  const urls: [string, unknown][] = [
-    ['url', target.url],
-    ['endpoint', target.endpoint],
-    ...(Array.isArray(target.urls)
-      ? target.urls.map((u, i): [string, unknown] => [`urls/${i}`, u])
-      : []),
-  ];
-  for (const [key, value] of urls)
-    if (typeof value === 'string' && /^https?:\/\//.test(value) && !URL.canParse(value))
-      issues.push({
-        path: `${at}/${key}`,
-        message: `is not a valid URL: ${JSON.stringify(value)}`,
-      });
-  const schema = TARGET_SCHEMAS[type as keyof typeof TARGET_SCHEMAS];
+  const issues = kind.check?.(target, at) ?? [];
   const known = new Set(issues.map((i) => i.path));
-  for (const issue of schemaIssues(schema, target, at))
+  for (const issue of schemaIssues(kind.schema, target, at))
     if (!known.has(issue.path)) issues.push(issue);
   return issues;
 }
@@ -90,9 +58,11 @@ function targetIssues(name: string, target: unknown): ConfigIssue[] {
 export function validateConfig(input: unknown): ConfigResult {
   if (!isObject(input))
     return { ok: false, issues: [{ path: '/', message: 'must be a JSON object' }] };
-  const { targets = {}, ...rest } = input;
-  const filled = Value.Default(WITHOUT_TARGETS, Value.Clone(rest)) as Record<string, unknown>;
-  const issues = schemaIssues(WITHOUT_TARGETS, filled, '');
+  const { targets = {}, run = {}, ...rest } = input;
+  const filled = Value.Default(OTHER_SECTIONS, Value.Clone(rest)) as Record<string, unknown>;
+  const issues = schemaIssues(OTHER_SECTIONS, filled, '');
+  const checkedRun = runIssues(run);
+  issues.push(...checkedRun.issues);
   if (!isObject(targets))
     issues.push({ path: '/targets', message: 'must be an object mapping names to targets' });
   else {
@@ -112,7 +82,10 @@ export function validateConfig(input: unknown): ConfigResult {
       });
   }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, config: { ...filled, targets: Value.Clone(targets) } as Config };
+  return {
+    ok: true,
+    config: { ...filled, run: checkedRun.run, targets: Value.Clone(targets) } as Config,
+  };
 }
 
 /** Picks a target by name, else the default target, else the only one. */

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../errors.js';
 import { CONFIG, FITNESS_TS, README } from './templates.js';
 
 /** Writes the project; returns the files written. @throws ConfigError if one exists already. */

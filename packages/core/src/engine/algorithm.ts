@@ -126,18 +126,49 @@ export function tell(state: EngineState, fitness: readonly number[]): EngineStat
     logbook: [...state.logbook, entry],
     evaluations: state.evaluations + next,
   };
-  if (isComplete(recorded)) return recorded;
+  return isComplete(recorded) ? recorded : breed(recorded);
+}
 
+/**
+ * The next generation of an evaluated population: the hall of fame passes unchanged and the
+ * rest is selected and varied with `varAnd`, drawing from the state's generator.
+ */
+function breed(state: EngineState): EngineState {
+  const { config, hallOfFame } = state;
+  const sign = state.objective === 'max' ? 1 : -1;
   const rng = new Random(state.rng);
-  const scored = evaluated.map((ind) => ({ ...ind, score: score(ind.fitness) }));
+  const scored = (state.population as Evaluated[]).map((ind) => ({
+    ...ind,
+    score: sign * ind.fitness,
+  }));
   const parents = select(config, scored, config.population - hallOfFame.length, rng).map(
     (p): Individual => ({ genome: p.genome, fitness: p.fitness }),
   );
   const offspring = varAnd(config, state.genome, parents, rng);
   return {
-    ...recorded,
+    ...state,
     generation: state.generation + 1,
     rng: rng.state(),
     population: [...offspring, ...hallOfFame],
   };
+}
+
+/**
+ * The same run, to run to `generations` instead: a finished run goes on where it stopped, and
+ * ends exactly as a run started with `generations` would (the last generation is not bred, and
+ * its generator was left untouched, so breeding it now draws what that run would have drawn).
+ * @throws GalapagosError `GALAPAGOS_ERR_INVALID_CONFIG` when the state has already run more
+ *   generations than that.
+ */
+export function extend(state: EngineState, generations: number): EngineState {
+  assertState(state);
+  const reached = state.logbook.length - 1;
+  if (!Number.isSafeInteger(generations) || generations < Math.max(0, reached))
+    throw new GalapagosError(
+      'GALAPAGOS_ERR_INVALID_CONFIG',
+      `the run has recorded ${reached} generations after the initial one; it cannot be set to ${generations}`,
+    );
+  const wasComplete = isComplete(state);
+  const extended = { ...state, config: { ...state.config, generations } };
+  return wasComplete && !isComplete(extended) ? breed(extended) : extended;
 }

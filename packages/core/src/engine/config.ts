@@ -3,6 +3,7 @@ import Value from 'typebox/value';
 import { GalapagosError } from '../errors.js';
 import type { GenomeSpec } from '../genome.js';
 import type { ProblemRegistry } from '../problems/registry.js';
+import { type ConfigIssue, issuesLine, schemaIssues } from '../schema-issues.js';
 
 const Probability = (description: string, defaultValue?: number) =>
   Type.Number({
@@ -140,12 +141,6 @@ export interface EngineConfig {
   readonly fingerprint?: string;
 }
 
-/** One precise reason a configuration was refused. */
-export interface ConfigIssue {
-  readonly path: string;
-  readonly message: string;
-}
-
 const CROSSOVERS_BY_KIND: Record<GenomeSpec['kind'], readonly CrossoverConfig['name'][]> = {
   binary: ['cxOnePoint', 'cxTwoPoint', 'cxUniform'],
   real: ['cxOnePoint', 'cxTwoPoint', 'cxUniform', 'cxBlend', 'cxSimulatedBinaryBounded'],
@@ -179,41 +174,42 @@ const OPERATOR_FIELDS = [
 ] as const;
 
 /**
- * Fills defaults and collects schema issues, with union noise reduced to one line per operator
- * field: the operator's name picks its branch, whose own defaults and errors then apply.
+ * Fills the defaults of a run configuration in place and collects its schema issues (paths
+ * prefixed with `at`), with union noise reduced to one line per operator field: the
+ * operator's name picks its branch, whose own defaults and errors then apply. `skip` names
+ * fields that belong to a caller (a client's own settings beside the engine's).
  */
-function checkSchema(input: Record<string, unknown>): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+export function engineConfigIssues(
+  input: Record<string, unknown>,
+  at = '',
+  skip: readonly string[] = [],
+): ConfigIssue[] {
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input))
+    if (!skip.includes(key) && !OPERATOR_FIELDS.some(([field]) => field === key)) rest[key] = value;
+  const filled = Value.Default(PLAIN_FIELDS, rest) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(filled)) input[key] = value;
+  const issues = schemaIssues(PLAIN_FIELDS, filled, at);
   for (const [field, schema] of OPERATOR_FIELDS) {
     const value = input[field];
     if (value === undefined) continue;
     const name = (value as { name?: unknown } | null)?.name;
     const names = schema.anyOf.map((s) => s.properties.name.const as string);
     if (typeof name !== 'string' || !names.includes(name)) {
-      issues.push({ path: `/${field}/name`, message: `must be one of ${names.join(', ')}` });
+      issues.push({ path: `${at}/${field}/name`, message: `must be one of ${names.join(', ')}` });
       continue;
     }
     const branch = schema.anyOf.find((s) => s.properties.name.const === name)!;
     input[field] = Value.Default(branch, value);
-    for (const e of Value.Errors(branch, input[field]))
-      issues.push({ path: `/${field}${e.instancePath}`, message: e.message });
+    issues.push(...schemaIssues(branch, input[field], `${at}/${field}`));
   }
-  const rest = { ...input };
-  for (const [field] of OPERATOR_FIELDS) delete rest[field];
-  for (const e of Value.Errors(PLAIN_FIELDS, rest))
-    if (e.keyword === 'additionalProperties') {
-      const names = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-      issues.push({ path: '/', message: `unknown setting ${names.join(', ')}` });
-    } else if (e.keyword !== 'boolean') {
-      issues.push({ path: e.instancePath || '/', message: e.message });
-    }
   return issues;
 }
 
 function refuse(issues: readonly ConfigIssue[]): never {
   throw new GalapagosError(
     'GALAPAGOS_ERR_INVALID_CONFIG',
-    `invalid run configuration: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+    `invalid run configuration: ${issuesLine(issues)}`,
     { details: issues },
   );
 }
@@ -228,8 +224,8 @@ function refuse(issues: readonly ConfigIssue[]): never {
 export function resolveConfig(input: unknown, registry: ProblemRegistry): EngineConfig {
   if (input === null || typeof input !== 'object' || Array.isArray(input))
     refuse([{ path: '/', message: 'must be an object' }]);
-  const filled = Value.Default(EngineConfigSchema, Value.Clone(input)) as Record<string, unknown>;
-  const issues = checkSchema(filled);
+  const filled = Value.Clone(input) as Record<string, unknown>;
+  const issues = engineConfigIssues(filled);
   if (issues.length > 0) refuse(issues);
   const config = filled as Static<typeof EngineConfigSchema>;
   const { params, instance } = registry.resolve(config.problem, config.params ?? {});

@@ -4,7 +4,7 @@ import { genomeProblem } from '../genome.js';
 import { defaultRegistry } from '../problems/registry.js';
 import { Random } from '../random.js';
 import { referenceConfig } from '../test-utils.js';
-import { ask, init, isComplete, tell } from './algorithm.js';
+import { ask, extend, init, isComplete, tell } from './algorithm.js';
 import { resolveConfig } from './config.js';
 import { evolve, localEvaluate } from './evolve.js';
 import type { EngineState } from './state.js';
@@ -22,6 +22,26 @@ const onemax10 = (genomes: Genome[]) =>
   genomes.map(
     (g) => defaultRegistry.resolve('onemax', { length: 10 }).instance.fitness(g) as number,
   );
+
+describe('extend', () => {
+  it.each([
+    ['a finished run of 2 generations', 2, Infinity],
+    ['a run of 5 stopped after 2', 5, 3],
+  ])('continues %s to 7 exactly as a run started with 7', (_, generations, stopAt) => {
+    const short = drive(init({ ...referenceConfig(3), generations }), onemax10, stopAt);
+    expect(short.logbook).toHaveLength(3);
+    const continued = drive(extend(short, 7), onemax10);
+    const long = drive(init({ ...referenceConfig(3), generations: 7 }), onemax10);
+    expect(continued.logbook).toHaveLength(8);
+    expect(continued).toEqual(long);
+  });
+
+  it('refuses fewer generations than the state has recorded', () => {
+    const done = drive(init(referenceConfig()), onemax10);
+    expect(() => extend(done, 3)).toThrow(/recorded 5 generations/);
+    expect(extend(done, 5)).toEqual(done);
+  });
+});
 
 describe('init / ask / tell', () => {
   it('starts with an unevaluated random population of valid genomes', () => {
@@ -215,7 +235,7 @@ describe('configuration', () => {
   it.each([
     [{ problem: 'onemax', population: 1 }, '/population'],
     [{ problem: 'onemax', cxpb: 2 }, '/cxpb'],
-    [{ problem: 'onemax', popsize: 10 }, '/'],
+    [{ problem: 'onemax', popsize: 10 }, '/popsize'],
     [{ problem: 'onemax', selection: { name: 'selFancy' } }, '/selection/name'],
     [
       { problem: 'onemax', selection: { name: 'selTournament', tournsize: 0 } },
@@ -233,6 +253,18 @@ describe('configuration', () => {
       expect(error).toMatchObject({ code: 'GALAPAGOS_ERR_INVALID_CONFIG' });
       expect((error as { details: { path: string }[] }).details.map((d) => d.path)).toContain(path);
     }
+  });
+
+  it('names an unknown setting with the known ones', () => {
+    expect(() => resolveConfig({ problem: 'onemax', popsize: 10 }, defaultRegistry)).toThrow(
+      /\/popsize unknown setting "popsize"; known: problem, params, population/,
+    );
+  });
+
+  it('names a misspelt parameter with the problem and its known parameters', () => {
+    expect(() => init({ problem: 'onemax', params: { lenght: 3 } })).toThrow(
+      'invalid params for "onemax": unknown parameter "lenght" of onemax; known: length',
+    );
   });
 
   it('refuses unknown problems and bad params with their own codes', () => {

@@ -1,4 +1,5 @@
 import Value from 'typebox/value';
+import { schemaIssues } from '../schema-issues.js';
 import type { ParamsSchema } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -26,8 +27,17 @@ export function withDefaults(schema: ParamsSchema, params: unknown): unknown {
   return fillPlainDefaults(schema, Value.Default(schema as never, Value.Clone(params)));
 }
 
-/** Why `params` does not match the schema (empty: it does). */
-export function paramsErrors(schema: ParamsSchema, params: unknown): string[] {
+/**
+ * Why `params` does not match the schema (empty: it does), one reason each:
+ * `unknown parameter "lenght" of onemax; known: length`, `/length must be >= 1`.
+ */
+export function paramsErrors(
+  schema: ParamsSchema,
+  params: unknown,
+  problem = 'the problem',
+): string[] {
   if (Value.Check(schema as never, params)) return [];
-  return Value.Errors(schema as never, params).map((e) => `${e.instancePath || '/'} ${e.message}`);
+  return schemaIssues(schema, params, '', { noun: 'parameter', of: problem }).map((i) =>
+    i.message.startsWith('unknown ') ? i.message : `${i.path} ${i.message}`,
+  );
 }

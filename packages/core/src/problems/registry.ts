@@ -118,7 +118,7 @@ export function createRegistry(
     const cached = memo.get(key);
     if (cached) return cached;
     const filled = withDefaults(definition.params, params);
-    const reasons = paramsErrors(definition.params, filled);
+    const reasons = paramsErrors(definition.params, filled, id);
     if (reasons.length > 0) {
       throw new GalapagosError(
         'GALAPAGOS_ERR_INVALID_PARAMS',

@@ -30,7 +30,7 @@ export {
   type EvaluateOptions,
   type EvaluationPool,
   type EvaluationPoolOptions,
-  type EvaluationRequest,
+  type PoolBatch,
   type PoolStats,
 } from './pool.js';
 export {

@@ -42,8 +42,8 @@ export interface EvaluationPoolOptions {
   readonly threadMemoryMb?: number;
 }
 
-/** A batch to evaluate: the body of `POST /v1/evaluate`. */
-export interface EvaluationRequest {
+/** A batch for the pool: an evaluate request (wire `EvaluateRequest`) whose genomes are not checked yet. */
+export interface PoolBatch {
   readonly problem: string;
   readonly params?: Record<string, unknown> | undefined;
   readonly cost?: Cost | undefined;
@@ -79,7 +79,7 @@ export interface EvaluationPool {
    *   `…_INVALID_GENOME`, `…_INVALID_COST`, `…_OVERLOADED`, `…_ABORTED`,
    *   `…_EVALUATION_FAILED`, `…_POOL_CLOSED`
    */
-  evaluate(request: EvaluationRequest, options?: EvaluateOptions): Promise<number[]>;
+  evaluate(request: PoolBatch, options?: EvaluateOptions): Promise<number[]>;
   stats(): PoolStats;
   /** Waits for running chunks, then stops every thread. */
   close(): Promise<void>;

@@ -1,15 +1,25 @@
 #!/usr/bin/env node
 /**
- * `galapagos`: the command line. Each command lives in `commands/`; this file wires them.
- * Exit codes: 0 success, 1 the run failed (coded reason on stderr), 2 bad usage or config.
+ * `galapagos`: the command line. Each command lives in `commands/`; this file only wires them
+ * to commander. Exit codes: 0 success, 1 the run failed or was interrupted (coded reason on
+ * stderr), 2 bad usage, config or input; each error's class carries its code.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { fail, USAGE } from './commands/fail.js';
+import { EXIT_USAGE } from '../errors.js';
 import { initCommand } from './commands/init.js';
-import { batchSize, DEFAULT_CONFIG, integer, jsonObject, nonNegative } from './commands/options.js';
 import { runCommand } from './commands/run.js';
-import { serveCommand } from './commands/serve.js';
+import { type ServeFlags, serveCommand } from './commands/serve.js';
 import { targetsCommand } from './commands/targets.js';
+import { fail } from './fail.js';
+import {
+  batchSize,
+  DEFAULT_CONFIG,
+  integer,
+  jsonObject,
+  nonNegative,
+  probability,
+  type RunFlags,
+} from './flags.js';
 
 function program(): Command {
   const cli = new Command('galapagos')
@@ -33,6 +43,9 @@ function program(): Command {
     .option('--population <n>', 'population size', integer(2))
     .option('--generations <n>', 'generations after the initial one', integer(0))
     .option('--seed <n>', 'random seed', integer(Number.MIN_SAFE_INTEGER))
+    .option('--cxpb <p>', 'probability that a pair of offspring is crossed over', probability)
+    .option('--mutpb <p>', 'probability that an offspring is mutated', probability)
+    .option('--hall-of-fame <n>', 'best individuals passed on unchanged (elitism)', integer(0))
     .option('--cost-ms <ms>', 'simulated cost per evaluation, ms', nonNegative)
     .addOption(
       new Option('--cost-mode <mode>', 'simulated cost mode').choices(['busy', 'cpu', 'sleep']),
@@ -41,11 +54,14 @@ function program(): Command {
     .option('--concurrency <n>', 'requests in flight', integer(1))
     .option('--no-cache', 'evaluate every genome, even seen ones (noisy problems)')
     .option('--checkpoint <file>', 'write the run state here after every generation')
-    .option('--resume <file>', 'continue from a checkpoint')
+    .option(
+      '--resume <file>',
+      'continue from a checkpoint (with --generations N: continue to N generations)',
+    )
     .option('--json', 'print exactly one JSON object')
     .option('--quiet', 'print only the summary')
-    .action(async (options) => {
-      process.exitCode = await runCommand(options);
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runCommand(flags);
     });
   cli
     .command('init')
@@ -58,18 +74,18 @@ function program(): Command {
     .command('targets')
     .description('check every configured target: health, version, latency')
     .option('--config <file>', `config file (default: ./${DEFAULT_CONFIG})`)
-    .action(async (options) => {
-      process.exitCode = await targetsCommand(options);
+    .action(async (flags: { config?: string }) => {
+      process.exitCode = await targetsCommand(flags);
     });
   cli
     .command('serve')
     .description('start the local fitness server (galapagos-server)')
-    .option('--port <n>', 'port (default 3000)', integer(0))
+    .option('--port <n>', 'port (default 3000)', integer(0, 65_535))
     .option('--host <host>', 'address (default 127.0.0.1)')
     .option('--workers <n>', 'worker threads', integer(1))
     .option('--problems <paths...>', 'your problem modules, served beside the built-in problems')
-    .action(async (options) => {
-      process.exitCode = await serveCommand(options);
+    .action(async (flags: ServeFlags) => {
+      process.exitCode = await serveCommand(flags);
     });
   return cli;
 }
@@ -80,8 +96,20 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
+/**
+ * The arguments after the node binary and the script, without the `--` a package manager's
+ * script wrapper passes through (`pnpm client run -- --target embedded`): no command takes
+ * arguments that start with a dash, so it never separates anything here.
+ */
+function userArguments(argv: readonly string[]): string[] {
+  const args = argv.slice(2);
+  const at = args.indexOf('--');
+  if (at === 0 || at === 1) args.splice(at, 1);
+  return args;
+}
+
 try {
-  await program().parseAsync(process.argv);
+  await program().parseAsync(userArguments(process.argv), { from: 'user' });
 } catch (error) {
   const json = process.argv.includes('--json');
   if (error instanceof CommanderError && error.exitCode === 0) process.exitCode = 0;
@@ -91,6 +119,6 @@ try {
       process.stdout.write(
         `${JSON.stringify({ ok: false, error: { code: 'GALAPAGOS_ERR_CONFIG', message: error.message.replace(/^error: /, '') } })}\n`,
       );
-    process.exitCode = USAGE;
+    process.exitCode = EXIT_USAGE;
   } else process.exitCode = fail(error, json);
 }

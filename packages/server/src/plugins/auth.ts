@@ -1,5 +1,14 @@
+/** API keys: which requests must carry one, and how a key is checked. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import plugin from 'fastify-plugin';
+import { ServerError } from '../errors.js';
+
+/** The header carrying {@link ServerOptions.internalToken} on in-process requests. */
+export const INTERNAL_HEADER = 'x-galapagos-internal';
+
+/** Routes that answer without an API key (and the documentation under `/docs`). */
+const OPEN_ROUTES = new Set(['/', '/health']);
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -36,3 +45,27 @@ export function apiKeyCheck(keys: readonly string[]): (request: FastifyRequest) 
     return results.length > 0 && results.every(Boolean);
   };
 }
+
+/**
+ * Refuses requests without a valid key (401, `WWW-Authenticate: Bearer`) when keys are
+ * configured; requests made from inside the process with the internal token pass.
+ */
+export const authPlugin = plugin(
+  async (app) => {
+    const { apiKeys, internalToken } = app.settings;
+    const keyed = apiKeys.length > 0 ? apiKeyCheck(apiKeys) : () => true;
+    const authorised = (request: FastifyRequest) =>
+      (internalToken !== undefined && request.headers[INTERNAL_HEADER] === internalToken) ||
+      keyed(request);
+    app.addHook('onRequest', async (request, reply) => {
+      const route = request.routeOptions.url ?? '';
+      if (OPEN_ROUTES.has(route) || route.startsWith('/docs') || authorised(request)) return;
+      reply.header('www-authenticate', 'Bearer');
+      throw new ServerError(
+        'GALAPAGOS_ERR_UNAUTHORIZED',
+        'a valid API key is required (Authorization: Bearer KEY or x-api-key: KEY)',
+      );
+    });
+  },
+  { name: 'galapagos-auth' },
+);

@@ -1,6 +1,6 @@
 /** `galapagos init [dir]`: a runnable project (see ../init/). */
-import { initProject } from '../init/index.js';
-import { fail } from './fail.js';
+import { initProject } from '../../init/index.js';
+import { fail } from '../fail.js';
 
 export async function initCommand(dir: string | undefined): Promise<number> {
   try {

@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GalapagosError } from '@galapagos/core';
 import type { PoolStats } from '@galapagos/core/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ServerOptions } from './options.js';
+import plugin from 'fastify-plugin';
+import type { ServerOptions } from '../options.js';
 
 /** Longest a refused request's body is let through before the refusal is sent anyway. */
 const DISCARD_WAIT_MS = 1000;
@@ -78,3 +79,16 @@ export function createAdmission(
     },
   };
 }
+
+/** The admission check on `POST /v1/evaluate`, released when the request ends either way. */
+export const admissionPlugin = plugin(
+  async (app) => {
+    const admission = createAdmission(app.settings, () => app.pool.stats());
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.url === '/v1/evaluate') await admission.admit(request, reply);
+    });
+    app.addHook('onRequestAbort', async (request) => admission.release(request));
+    app.addHook('onResponse', async (request) => admission.release(request));
+  },
+  { name: 'galapagos-admission', dependencies: ['galapagos-pool'] },
+);

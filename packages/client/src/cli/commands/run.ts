@@ -1,0 +1,170 @@
+/** `galapagos run`: evolve, sending every generation to the chosen target. */
+import {
+  assertResumableState,
+  type EngineState,
+  extend,
+  isGalapagosError,
+  type ProblemRegistry,
+  resolveConfig,
+} from '@galapagos/core';
+import { loadProblemModules } from '@galapagos/core/runtime';
+import { readCheckpoint } from '../../checkpoint.js';
+import type { Config } from '../../config/schema.js';
+import { selectTarget } from '../../config/validate.js';
+import { CheckpointError, ConfigError, InterruptError } from '../../errors.js';
+import { logbookHeader, logbookLine, summary } from '../../output.js';
+import { checkResumeFingerprint, checkTargetProblem, withTargetProblem } from '../../problems.js';
+import { engineConfig, runEvolution } from '../../run.js';
+import { openTarget, type TargetConnection } from '../../targets/index.js';
+import { fail } from '../fail.js';
+import { configFor, DEFAULT_CONFIG, flagsChangingTheRun, type RunFlags } from '../flags.js';
+import { createProgress } from '../progress.js';
+
+/** Longest wait for a target's problem list before the first batch. */
+const PROBLEMS_TIMEOUT_MS = 30_000;
+
+/** Core's input errors (a module, params, a definition) are bad usage: exit code 2. */
+const asUsage = (error: unknown): unknown =>
+  isGalapagosError(error) ? ConfigError.from(error) : error;
+
+/** What the run needs before any target is opened: config, target name, problems, checkpoint. */
+async function prepare(flags: RunFlags) {
+  const config = await configFor(flags);
+  const picked = selectTarget(config, flags.target);
+  if ('path' in picked) throw new ConfigError(flags.config ?? DEFAULT_CONFIG, [picked]);
+  const { registry } = await loadProblemModules(config.run.problems ?? []).catch((error) => {
+    throw asUsage(error);
+  });
+  const resume = flags.resume ? await readCheckpoint(flags.resume) : undefined;
+  if (resume) refuseRunChanges(resume, flags);
+  // A problem no module defines may still be the target's: checked once it is open.
+  if (!resume && registry.has(config.run.problem)) checkEngineConfig(config, registry);
+  return { config, targetName: picked.name, registry, resume };
+}
+
+function checkEngineConfig(config: Config, registry: ProblemRegistry): void {
+  try {
+    resolveConfig(engineConfig(config.run), registry);
+  } catch (error) {
+    throw asUsage(error);
+  }
+}
+
+/**
+ * A checkpoint is resumed as recorded: flags that would make it another run are refused;
+ * `--generations N` may continue it to N generations (applied once the checkpoint is checked).
+ */
+function refuseRunChanges(resume: EngineState, flags: RunFlags): void {
+  const changing = flagsChangingTheRun(flags, resume.config as never);
+  if (changing.length > 0)
+    throw new ConfigError('command line', [
+      {
+        path: '--resume',
+        message: `a resumed run keeps the checkpoint's settings; drop ${changing.join(', ')} (only --generations may change: it continues the run to that many generations)`,
+      },
+    ]);
+  const reached = resume.logbook.length - 1;
+  if (flags.generations !== undefined && flags.generations < reached)
+    throw new ConfigError('command line', [
+      {
+        path: '--generations',
+        message: `the checkpoint has recorded ${reached} generations after the initial one; give at least ${reached}`,
+      },
+    ]);
+}
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const json = Boolean(flags.json);
+  const quiet = Boolean(flags.quiet) || json;
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  try {
+    prepared = await prepare(flags);
+  } catch (error) {
+    return fail(error, json);
+  }
+  const { config, targetName } = prepared;
+  let { registry, resume } = prepared;
+  const problem = resume?.config.problem ?? config.run.problem;
+
+  const controller = new AbortController();
+  const interrupt = (signal: NodeJS.Signals) => controller.abort(new InterruptError(signal));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  const progress = createProgress({ bar: !quiet && process.stderr.isTTY === true });
+
+  let open: TargetConnection | undefined;
+  try {
+    open = await openTarget(config.targets[targetName]!, {
+      name: targetName,
+      connections: config.dispatch.concurrency,
+      env: process.env,
+      problemModules: config.run.problems ?? [],
+    });
+    // A target that does not say what it serves within 30 s is not waited for longer.
+    const asking = AbortSignal.any([
+      controller.signal,
+      AbortSignal.timeout(Math.min(config.dispatch.timeoutMs, PROBLEMS_TIMEOUT_MS)),
+    ]);
+    registry = await withTargetProblem(registry, open.evaluator, targetName, problem, asking);
+    if (!resume) checkEngineConfig(config, registry);
+    const fingerprint = registry.fingerprint(problem);
+    checkResumeFingerprint(resume?.config.fingerprint, problem, fingerprint);
+    if (resume) {
+      // A checkpoint is input: checked in depth, so an edited one is refused on every target.
+      try {
+        assertResumableState(resume, registry);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new CheckpointError(true, `cannot resume from ${flags.resume}: ${reason}`);
+      }
+      if (flags.generations !== undefined) resume = extend(resume, flags.generations);
+    }
+    // The target must run this very code before it gets a batch.
+    const warnings = await checkTargetProblem(
+      open.evaluator,
+      targetName,
+      problem,
+      fingerprint,
+      asking,
+    );
+    for (const warning of warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
+    if (!quiet) {
+      process.stdout.write(
+        `target ${targetName} (${open.where}), problem ${problem}${fingerprint ? ` (${fingerprint})` : ''}, seed ${resume?.config.seed ?? config.run.seed}\n`,
+      );
+      process.stdout.write(`${logbookHeader()}\n`);
+      for (const e of resume?.logbook ?? []) process.stdout.write(`${logbookLine(e)}\n`);
+    }
+    const result = await runEvolution({
+      run: config.run,
+      registry,
+      dispatch: config.dispatch,
+      evaluator: open.evaluator,
+      signal: controller.signal,
+      ...(resume ? { resume } : {}),
+      ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
+      onProgress: progress.onProgress,
+      onRetry: progress.onRetry,
+      onGeneration: (entry) => {
+        progress.stop();
+        if (!quiet) process.stdout.write(`${logbookLine(entry)}\n`);
+      },
+    });
+    const rounds = result.logbook.length - (resume?.logbook.length ?? 0);
+    if (json) {
+      const { state: _state, ...rest } = result;
+      process.stdout.write(`${JSON.stringify({ ok: true, target: targetName, ...rest })}\n`);
+    } else {
+      for (const line of summary(result, targetName, config.run.cost?.ms, rounds))
+        process.stdout.write(`${line}\n`);
+    }
+    return 0;
+  } catch (error) {
+    progress.stop();
+    return fail(error, json);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    await open?.close();
+  }
+}

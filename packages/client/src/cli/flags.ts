@@ -1,0 +1,173 @@
+/** The command line's values: parsing each flag, and the config file with the flags applied. */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { readConfigFile } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { validateConfig } from '../config/validate.js';
+import { ConfigError } from '../errors.js';
+
+export const DEFAULT_CONFIG = 'galapagos.config.json';
+
+/** Flags that shape the config (`run` and `dispatch`), as commander parses them. */
+export interface ConfigFlags {
+  readonly config?: string;
+  readonly problem?: string;
+  readonly problems?: readonly string[];
+  readonly params?: Record<string, unknown>;
+  readonly population?: number;
+  readonly generations?: number;
+  readonly seed?: number;
+  readonly cxpb?: number;
+  readonly mutpb?: number;
+  readonly hallOfFame?: number;
+  readonly costMs?: number;
+  readonly costMode?: 'busy' | 'cpu' | 'sleep';
+  readonly batchSize?: number | 'auto';
+  readonly concurrency?: number;
+  /** `--no-cache` makes it false. */
+  readonly cache?: boolean;
+}
+
+/** `galapagos run`'s flags. */
+export interface RunFlags extends ConfigFlags {
+  readonly target?: string;
+  readonly checkpoint?: string;
+  readonly resume?: string;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+export const integer =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (value: string) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER
+          ? `must be an integer >= ${min}`
+          : `must be an integer from ${min} to ${max}`,
+      );
+    return n;
+  };
+export const nonNegative = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
+  return n;
+};
+export const probability = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('must be a number from 0 to 1');
+  return n;
+};
+export const batchSize = (value: string) => (value === 'auto' ? 'auto' : integer(1)(value));
+export const jsonObject = (value: string) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`must be a JSON object: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError('must be a JSON object, e.g. \'{"length": 50}\'');
+  return parsed;
+};
+
+type Json = Record<string, unknown>;
+const section = (value: unknown): Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : {};
+const defined = (entries: Json): Json =>
+  Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+
+/**
+ * The raw config with the flags applied: flags override the file. Module paths are made
+ * absolute: the file's relative to the file, the flag's to the working folder.
+ */
+export function applyFlags(raw: Json, flags: ConfigFlags, file: string): Json {
+  const run = section(raw.run);
+  if (Array.isArray(run.problems))
+    run.problems = run.problems.map((p: unknown) =>
+      typeof p === 'string' ? resolve(dirname(resolve(file)), p) : p,
+    );
+  // Another problem on the command line does not take the config's params for its own.
+  if (flags.problem !== undefined && flags.problem !== run.problem) delete run.params;
+  Object.assign(
+    run,
+    defined({
+      problems: flags.problems?.map((p) => resolve(p)),
+      problem: flags.problem,
+      params: flags.params,
+      population: flags.population,
+      generations: flags.generations,
+      seed: flags.seed,
+      cxpb: flags.cxpb,
+      mutpb: flags.mutpb,
+      hallOfFame: flags.hallOfFame,
+    }),
+  );
+  if (flags.costMs !== undefined || flags.costMode !== undefined)
+    run.cost = {
+      ms: 0,
+      ...section(run.cost),
+      ...defined({ ms: flags.costMs, mode: flags.costMode }),
+    };
+  const dispatch = {
+    ...section(raw.dispatch),
+    ...defined({
+      batchSize: flags.batchSize,
+      concurrency: flags.concurrency,
+      cache: flags.cache === false ? false : undefined,
+    }),
+  };
+  return { ...raw, run, dispatch };
+}
+
+/** The config file (or the built-in default: one embedded target) with the flags applied. */
+export async function configFor(flags: ConfigFlags): Promise<Config> {
+  const file = flags.config ?? DEFAULT_CONFIG;
+  const raw =
+    flags.config !== undefined || existsSync(file)
+      ? await readConfigFile(file)
+      : { targets: { embedded: { type: 'embedded' } }, defaultTarget: 'embedded' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(file, [{ path: '/', message: 'must be a JSON object' }]);
+  const result = validateConfig(applyFlags(raw as Json, flags, file));
+  if (!result.ok) throw new ConfigError(file, result.issues);
+  return result.config;
+}
+
+/** Flags that would make a resumed run another run, and the checkpoint's field each sets. */
+const RUN_SHAPING = [
+  ['problem', '--problem'],
+  ['params', '--params'],
+  ['population', '--population'],
+  ['seed', '--seed'],
+  ['cxpb', '--cxpb'],
+  ['mutpb', '--mutpb'],
+  ['hallOfFame', '--hall-of-fame'],
+] as const;
+
+/**
+ * The flags given with `--resume` that would change the run the checkpoint holds (a value
+ * equal to the recorded one changes nothing). `--generations` is not among them: it continues
+ * the run to that many generations.
+ */
+export function flagsChangingTheRun(
+  flags: ConfigFlags,
+  recorded: Readonly<Record<string, unknown>>,
+): string[] {
+  return RUN_SHAPING.filter(([field]) => {
+    const given = flags[field];
+    if (given === undefined) return false;
+    if (field === 'params')
+      return (
+        JSON.stringify({ ...(recorded.params as object), ...(given as object) }) !==
+        JSON.stringify(recorded.params)
+      );
+    return given !== recorded[field];
+  }).map(
+    ([field, flag]) =>
+      `${flag} ${JSON.stringify(flags[field])} (the checkpoint's: ${JSON.stringify(recorded[field])})`,
+  );
+}

@@ -1,0 +1,31 @@
+/** The OpenAPI document at `/docs/json`, and the Swagger UI at `/docs` when its files are on disk. */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import plugin from 'fastify-plugin';
+import { VERSION } from '../version.js';
+
+export const docsPlugin = plugin(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: 'Galápagos fitness server',
+          version: VERSION,
+          description: 'Wire protocol v1: evaluate GA fitness on a worker-thread pool.',
+        },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer' },
+            apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          },
+        },
+      },
+    });
+    if (app.settings.docsUi) await app.register(swaggerUi, { routePrefix: '/docs' });
+    else
+      await app.register(async (scope) => {
+        scope.get('/docs/json', { schema: { hide: true } }, async () => scope.swagger());
+      });
+  },
+  { name: 'galapagos-docs' },
+);
