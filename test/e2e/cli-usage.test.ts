@@ -64,7 +64,7 @@ describe('pnpm scripts keep stdout for the CLI', () => {
       '--quiet',
     ]);
     expect(stderr).not.toMatch(/too many arguments/);
-    expect(stdout).toMatch(/target embedded: \d+ evaluations/);
+    expect(stdout, stderr).toMatch(/target embedded: \d+ evaluations/);
   }, 120_000);
 });
 
