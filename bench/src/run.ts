@@ -4,6 +4,7 @@ import { engineSuite } from './engine.js';
 import { hostileSuite } from './hostile.js';
 import { lambdaSuite } from './lambda.js';
 import { overheadSuite } from './overhead.js';
+import { qualitySuite } from './quality.js';
 import { referenceSuite } from './reference.js';
 import { serverSuite } from './server.js';
 import { userFitnessSuite } from './user-fitness.js';
@@ -17,6 +18,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   docker: dockerSuite,
   'user-fitness': userFitnessSuite,
   hostile: hostileSuite,
+  quality: qualitySuite,
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');

@@ -34,6 +34,8 @@ export function summary(
     `best: ${showGenome(result.best.genome)}  fitness ${num(result.best.fitness)}`,
     `target ${target}: ${result.evaluations} evaluations (${result.evaluationsSent} sent, ${result.cacheHits} from cache) in ${rounds} rounds, ${seconds.toFixed(2)} s, ${result.evalsPerSecond.toFixed(0)} evaluations/s, ${result.retries} retries`,
   ];
+  if (result.stoppedBy !== 'generations')
+    lines.push(`stopped by ${result.stoppedBy} after generation ${result.logbook.length - 1}`);
   if (result.penalised > 0)
     lines.push(
       `penalised: ${result.penalised} genomes whose evaluation failed were given run.onError.penalty`,

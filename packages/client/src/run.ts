@@ -6,6 +6,7 @@ import {
   evolve,
   type LogbookEntry,
   type ProblemRegistry,
+  type StopReason,
 } from '@galapagos/core';
 import { writeCheckpoint } from './checkpoint.js';
 import type { DispatchConfig, RunConfig } from './config/schema.js';
@@ -35,6 +36,10 @@ export interface RunResult {
   readonly seed: number;
   readonly logbook: readonly LogbookEntry[];
   readonly best: Evaluated;
+  /** The best distinct individuals, best first (`run.hallOfFame` of them). */
+  readonly hallOfFame: readonly Evaluated[];
+  /** The rule that ended the run: generations, evaluations, targetFitness, stagnation, timeMs. */
+  readonly stoppedBy: StopReason;
   /** Evaluations the engine asked for (the sum of nevals). */
   readonly evaluations: number;
   /** Genomes actually sent to the target (fewer with the cache). */
@@ -104,6 +109,8 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     seed: result.state.config.seed,
     logbook: result.logbook,
     best: result.best,
+    hallOfFame: result.hallOfFame,
+    stoppedBy: result.stoppedBy,
     evaluations,
     evaluationsSent: stats.evaluationsSent,
     cacheHits: stats.cacheHits,

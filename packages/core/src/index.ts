@@ -10,6 +10,7 @@ export {
   isComplete,
   tell,
 } from './engine/algorithm.js';
+export { type AlgorithmConfig, AlgorithmSchema } from './engine/algorithms.js';
 export { assertResumableState } from './engine/check-state.js';
 export {
   type CrossoverConfig,
@@ -40,6 +41,7 @@ export type {
   Individual,
   LogbookEntry,
 } from './engine/state.js';
+export { type StopConfig, type StopReason, StopSchema } from './engine/stop.js';
 export {
   ERROR_CODES,
   type ErrorCode,
@@ -63,6 +65,7 @@ export {
   type RealSpec,
   randomGenome,
 } from './genome.js';
+export { CROSSOVERS, type GenomeKind, MUTATIONS, SELECTIONS } from './operators/catalogue.js';
 export {
   cxBlend,
   cxOnePoint,

@@ -21,6 +21,10 @@ export interface ConfigFlags {
   readonly cxpb?: number;
   readonly mutpb?: number;
   readonly hallOfFame?: number;
+  readonly targetFitness?: number;
+  readonly maxEvaluations?: number;
+  readonly stagnation?: number;
+  readonly timeLimit?: number;
   readonly costMs?: number;
   readonly costMode?: 'busy' | 'cpu' | 'sleep';
   readonly batchSize?: number | 'auto';
@@ -34,6 +38,8 @@ export interface RunFlags extends ConfigFlags {
   readonly target?: string;
   readonly checkpoint?: string;
   readonly resume?: string;
+  /** `1..30` or `1,5,9`: an experiment over these seeds. */
+  readonly seeds?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
@@ -53,6 +59,12 @@ export const integer =
 export const nonNegative = (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
+  return n;
+};
+export const finite = (value: string) => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new InvalidArgumentError('must be a number');
   return n;
 };
 export const probability = (value: string) => {
@@ -106,6 +118,13 @@ export function applyFlags(raw: Json, flags: ConfigFlags, file: string): Json {
       hallOfFame: flags.hallOfFame,
     }),
   );
+  const stop = defined({
+    targetFitness: flags.targetFitness,
+    evaluations: flags.maxEvaluations,
+    stagnation: flags.stagnation,
+    timeMs: flags.timeLimit,
+  });
+  if (Object.keys(stop).length > 0) run.stop = { ...section(run.stop), ...stop };
   if (flags.costMs !== undefined || flags.costMode !== undefined)
     run.cost = {
       ms: 0,
@@ -138,15 +157,19 @@ export async function configFor(flags: ConfigFlags): Promise<Config> {
 }
 
 /** Flags that would make a resumed run another run, and the checkpoint's field each sets. */
-const RUN_SHAPING = [
-  ['problem', '--problem'],
-  ['params', '--params'],
-  ['population', '--population'],
-  ['seed', '--seed'],
-  ['cxpb', '--cxpb'],
-  ['mutpb', '--mutpb'],
-  ['hallOfFame', '--hall-of-fame'],
-] as const;
+const RUN_SHAPING: readonly [keyof ConfigFlags, string, string][] = [
+  ['problem', '--problem', 'problem'],
+  ['params', '--params', 'params'],
+  ['population', '--population', 'population'],
+  ['seed', '--seed', 'seed'],
+  ['cxpb', '--cxpb', 'cxpb'],
+  ['mutpb', '--mutpb', 'mutpb'],
+  ['hallOfFame', '--hall-of-fame', 'hallOfFame'],
+  ['targetFitness', '--target-fitness', 'stop.targetFitness'],
+  ['maxEvaluations', '--max-evaluations', 'stop.evaluations'],
+  ['stagnation', '--stagnation', 'stop.stagnation'],
+  ['timeLimit', '--time-limit', 'stop.timeMs'],
+];
 
 /**
  * The flags given with `--resume` that would change the run the checkpoint holds (a value
@@ -157,7 +180,11 @@ export function flagsChangingTheRun(
   flags: ConfigFlags,
   recorded: Readonly<Record<string, unknown>>,
 ): string[] {
-  return RUN_SHAPING.filter(([field]) => {
+  const at = (path: string): unknown =>
+    path
+      .split('.')
+      .reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], recorded);
+  return RUN_SHAPING.filter(([field, , path]) => {
     const given = flags[field];
     if (given === undefined) return false;
     if (field === 'params')
@@ -165,9 +192,9 @@ export function flagsChangingTheRun(
         JSON.stringify({ ...(recorded.params as object), ...(given as object) }) !==
         JSON.stringify(recorded.params)
       );
-    return given !== recorded[field];
+    return given !== at(path);
   }).map(
-    ([field, flag]) =>
-      `${flag} ${JSON.stringify(flags[field])} (the checkpoint's: ${JSON.stringify(recorded[field])})`,
+    ([field, flag, path]) =>
+      `${flag} ${JSON.stringify(flags[field])} (the checkpoint's: ${JSON.stringify(at(path)) ?? 'none'})`,
   );
 }

@@ -14,6 +14,7 @@ import { fail } from './fail.js';
 import {
   batchSize,
   DEFAULT_CONFIG,
+  finite,
   integer,
   jsonObject,
   nonNegative,
@@ -43,9 +44,14 @@ function program(): Command {
     .option('--population <n>', 'population size', integer(2))
     .option('--generations <n>', 'generations after the initial one', integer(0))
     .option('--seed <n>', 'random seed', integer(Number.MIN_SAFE_INTEGER))
+    .option('--seeds <list>', 'an experiment: the run over many seeds, e.g. 1..30 or 1,5,9')
     .option('--cxpb <p>', 'probability that a pair of offspring is crossed over', probability)
     .option('--mutpb <p>', 'probability that an offspring is mutated', probability)
-    .option('--hall-of-fame <n>', 'best individuals passed on unchanged (elitism)', integer(0))
+    .option('--hall-of-fame <n>', 'best individuals kept (and, for simple, passed on)', integer(0))
+    .option('--target-fitness <x>', 'stop once the best fitness reaches x', finite)
+    .option('--max-evaluations <n>', 'stop once n evaluations have been asked for', integer(1))
+    .option('--stagnation <n>', 'stop after n generations without a better best', integer(1))
+    .option('--time-limit <ms>', 'stop between generations after ms of wall clock', integer(1))
     .option('--cost-ms <ms>', 'simulated cost per evaluation, ms', nonNegative)
     .addOption(
       new Option('--cost-mode <mode>', 'simulated cost mode').choices(['busy', 'cpu', 'sleep']),

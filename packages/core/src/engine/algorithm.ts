@@ -2,11 +2,12 @@ import { GalapagosError } from '../errors.js';
 import { randomGenome } from '../genome.js';
 import { defaultRegistry, type ProblemRegistry } from '../problems/registry.js';
 import { isRandomState, Random, seedState } from '../random.js';
+import { breed, populationSizes, survivors } from './algorithms.js';
 import { resolveConfig } from './config.js';
 import { updateHallOfFame } from './hall-of-fame.js';
 import type { AskResult, EngineState, Evaluated, Individual } from './state.js';
 import { logbookEntry } from './statistics.js';
-import { select, varAnd } from './variation.js';
+import { stopRuleMet } from './stop.js';
 
 /**
  * Starts a run: validates the configuration, resolves the problem and draws the initial
@@ -37,7 +38,7 @@ export function init(config: unknown, registry: ProblemRegistry = defaultRegistr
 
 /** True once the last generation has been evaluated and recorded. */
 export function isComplete(state: EngineState): boolean {
-  return state.logbook.length > state.config.generations;
+  return state.stoppedBy !== undefined || state.logbook.length > state.config.generations;
 }
 
 /** Checks that a value (typically a parsed checkpoint) is a state this engine can continue. */
@@ -55,7 +56,9 @@ export function assertState(state: unknown): asserts state is EngineState {
     Number.isInteger(s.generation) &&
     isRandomState(s.rng) &&
     Array.isArray(s.population) &&
-    s.population.length === s.config.population &&
+    populationSizes(s.config as EngineState['config']).includes(s.population.length) &&
+    (s.parents === undefined ||
+      (Array.isArray(s.parents) && s.parents.length === s.config.population)) &&
     Array.isArray(s.hallOfFame) &&
     Array.isArray(s.logbook) &&
     (s.logbook.length === s.generation || s.logbook.length === (s.generation as number) + 1);
@@ -80,9 +83,9 @@ export function ask(state: EngineState): AskResult {
 
 /**
  * Records the fitness of the genomes {@link ask} returned (same order), updates the hall of
- * fame, the best individual and the logbook, then — unless this was the last generation —
- * breeds the next population: the hall of fame passes unchanged (elitism) and the rest is
- * selected and varied with `varAnd`. Returns a new state; the input is not modified.
+ * fame, the best individual and the logbook (of the population the run's algorithm keeps),
+ * then — unless this was the last generation — breeds the next population (see
+ * `algorithms.ts`). Returns a new state; the input is not modified.
  */
 export function tell(state: EngineState, fitness: readonly number[]): EngineState {
   assertState(state);
@@ -109,48 +112,42 @@ export function tell(state: EngineState, fitness: readonly number[]): EngineStat
       `expected ${next} fitness values (one per asked genome), got ${fitness.length}`,
     );
 
+  const rng = new Random(state.rng);
+  const population = survivors(state, evaluated, rng);
   const hallOfFame = updateHallOfFame(state.hallOfFame, evaluated, config.hallOfFame, score);
   let best = state.best;
+  let bestSince = state.bestSince ?? 0;
   for (const ind of evaluated)
-    if (best === null || score(ind.fitness) > score(best.fitness)) best = ind;
+    if (best === null || score(ind.fitness) > score(best.fitness)) {
+      best = ind;
+      bestSince = state.generation;
+    }
   const entry = logbookEntry(
     state.generation,
     next,
-    evaluated.map((i) => i.fitness),
+    population.map((i) => i.fitness),
   );
+  const { parents: _bredFrom, ...rest } = state;
   const recorded: EngineState = {
-    ...state,
-    population: evaluated,
+    ...rest,
+    population,
     hallOfFame,
     best,
+    ...(config.stop?.stagnation === undefined ? {} : { bestSince }),
     logbook: [...state.logbook, entry],
     evaluations: state.evaluations + next,
+    rng: rng.state(),
   };
-  return isComplete(recorded) ? recorded : breed(recorded);
+  if (isComplete(recorded)) return recorded;
+  const stoppedBy = stopRuleMet(recorded);
+  return stoppedBy ? { ...recorded, stoppedBy } : advance(recorded);
 }
 
-/**
- * The next generation of an evaluated population: the hall of fame passes unchanged and the
- * rest is selected and varied with `varAnd`, drawing from the state's generator.
- */
-function breed(state: EngineState): EngineState {
-  const { config, hallOfFame } = state;
-  const sign = state.objective === 'max' ? 1 : -1;
-  const rng = new Random(state.rng);
-  const scored = (state.population as Evaluated[]).map((ind) => ({
-    ...ind,
-    score: sign * ind.fitness,
-  }));
-  const parents = select(config, scored, config.population - hallOfFame.length, rng).map(
-    (p): Individual => ({ genome: p.genome, fitness: p.fitness }),
-  );
-  const offspring = varAnd(config, state.genome, parents, rng);
-  return {
-    ...state,
-    generation: state.generation + 1,
-    rng: rng.state(),
-    population: [...offspring, ...hallOfFame],
-  };
+/** The next generation of a recorded state, drawing from its generator (see `algorithms.ts`). */
+function advance(recorded: EngineState): EngineState {
+  const rng = new Random(recorded.rng);
+  const bred = breed(recorded, rng);
+  return { ...bred, generation: recorded.generation + 1, rng: rng.state() };
 }
 
 /**
@@ -170,5 +167,5 @@ export function extend(state: EngineState, generations: number): EngineState {
     );
   const wasComplete = isComplete(state);
   const extended = { ...state, config: { ...state.config, generations } };
-  return wasComplete && !isComplete(extended) ? breed(extended) : extended;
+  return wasComplete && !isComplete(extended) ? advance(extended) : extended;
 }

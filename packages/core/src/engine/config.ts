@@ -1,9 +1,18 @@
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import { GalapagosError } from '../errors.js';
-import type { GenomeSpec } from '../genome.js';
+import {
+  CROSSOVERS,
+  DEFAULT_OPERATORS,
+  MUTATIONS,
+  namesFor,
+  SELECTIONS,
+  schemasOf,
+} from '../operators/catalogue.js';
 import type { ProblemRegistry } from '../problems/registry.js';
 import { type ConfigIssue, issuesLine, schemaIssues } from '../schema-issues.js';
+import { type AlgorithmConfig, AlgorithmSchema } from './algorithms.js';
+import { type StopConfig, StopSchema } from './stop.js';
 
 const Probability = (description: string, defaultValue?: number) =>
   Type.Number({
@@ -12,75 +21,13 @@ const Probability = (description: string, defaultValue?: number) =>
     description,
     ...(defaultValue === undefined ? {} : { default: defaultValue }),
   });
-const Indpb = Type.Optional(
-  Probability('Per-gene probability; defaults to the usual choice for the operator.'),
-);
-const Operator = <N extends string, P extends Record<string, ReturnType<typeof Probability>>>(
-  name: N,
-  props: P,
-  description: string,
-) =>
-  Type.Object({ name: Type.Literal(name), ...props }, { additionalProperties: false, description });
 
-/** Selection operator and its settings. */
-export const SelectionSchema = Type.Union([
-  Type.Object(
-    {
-      name: Type.Literal('selTournament'),
-      tournsize: Type.Integer({ minimum: 1, maximum: 1000, default: 3 }),
-    },
-    { additionalProperties: false, description: 'Tournaments of `tournsize` random individuals.' },
-  ),
-  Operator('selRoulette', {}, 'Fitness-proportionate (maximisation, non-negative fitness only).'),
-  Operator('selBest', {}, 'The best individuals, deterministically.'),
-  Operator('selRandom', {}, 'Uniformly random individuals.'),
-]);
-
+/** Selection operator and its settings (see the catalogue). */
+export const SelectionSchema = Type.Union(schemasOf(SELECTIONS));
 /** Crossover operator and its settings; it must suit the problem's genome kind. */
-export const CrossoverSchema = Type.Union([
-  Operator('cxOnePoint', {}, 'One cut point (binary, real).'),
-  Operator('cxTwoPoint', {}, 'Two cut points (binary, real).'),
-  Operator('cxUniform', { indpb: Probability('Per-gene swap probability.', 0.5) }, 'Uniform.'),
-  Type.Object(
-    {
-      name: Type.Literal('cxBlend'),
-      alpha: Type.Number({ minimum: 0, maximum: 10, default: 0.5 }),
-    },
-    { additionalProperties: false, description: 'BLX-alpha blend (real).' },
-  ),
-  Type.Object(
-    {
-      name: Type.Literal('cxSimulatedBinaryBounded'),
-      eta: Type.Number({ minimum: 0, maximum: 1000, default: 20 }),
-    },
-    { additionalProperties: false, description: 'Bounded SBX (real).' },
-  ),
-  Operator('cxOrdered', {}, 'Ordered crossover OX1 (permutation).'),
-  Operator('cxPartiallyMatched', {}, 'Partially matched crossover PMX (permutation).'),
-]);
-
+export const CrossoverSchema = Type.Union(schemasOf(CROSSOVERS));
 /** Mutation operator and its settings; it must suit the problem's genome kind. */
-export const MutationSchema = Type.Union([
-  Operator('mutFlipBit', { indpb: Indpb }, 'Flip each bit with indpb (default 1/length).'),
-  Type.Object(
-    {
-      name: Type.Literal('mutGaussian'),
-      mu: Type.Number({ minimum: -1e9, maximum: 1e9, default: 0 }),
-      sigma: Type.Number({ minimum: 0, maximum: 1e9, default: 1 }),
-      indpb: Indpb,
-    },
-    { additionalProperties: false, description: 'Gaussian noise, clamped to bounds (real).' },
-  ),
-  Type.Object(
-    {
-      name: Type.Literal('mutPolynomialBounded'),
-      eta: Type.Number({ minimum: 0, maximum: 1000, default: 20 }),
-      indpb: Indpb,
-    },
-    { additionalProperties: false, description: 'Polynomial bounded mutation (real).' },
-  ),
-  Operator('mutShuffleIndexes', { indpb: Indpb }, 'Swap positions (permutation; default 2/n).'),
-]);
+export const MutationSchema = Type.Union(schemasOf(MUTATIONS));
 
 /** The settings of one GA run. Everything has a default except the problem. */
 export const EngineConfigSchema = Type.Object(
@@ -93,9 +40,11 @@ export const EngineConfigSchema = Type.Object(
     generations: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 50 }),
     cxpb: Probability('Probability that a pair of offspring is crossed over.', 0.9),
     mutpb: Probability('Probability that an offspring is mutated.', 0.1),
+    algorithm: Type.Optional(AlgorithmSchema),
     selection: Type.Optional(SelectionSchema),
     crossover: Type.Optional(CrossoverSchema),
     mutation: Type.Optional(MutationSchema),
+    stop: Type.Optional(StopSchema),
     hallOfFame: Type.Integer({
       minimum: 0,
       maximum: 10_000,
@@ -121,6 +70,7 @@ export const EngineConfigSchema = Type.Object(
 /** A run configuration as written by a user: only `problem` is required. */
 export type EngineConfigInput = { problem: string } & Partial<Static<typeof EngineConfigSchema>>;
 export type SelectionConfig = Static<typeof SelectionSchema>;
+export type { AlgorithmConfig };
 export type CrossoverConfig = Static<typeof CrossoverSchema>;
 export type MutationConfig = Static<typeof MutationSchema>;
 
@@ -132,42 +82,28 @@ export interface EngineConfig {
   readonly generations: number;
   readonly cxpb: number;
   readonly mutpb: number;
+  /** The algorithm when it is not `simple` (a state without one is `simple`). */
+  readonly algorithm?: Exclude<AlgorithmConfig, { name: 'simple' }>;
   readonly selection: SelectionConfig;
   readonly crossover: CrossoverConfig;
   readonly mutation: MutationConfig & { indpb: number };
   readonly hallOfFame: number;
+  /** Stopping rules besides `generations`, when any are set. */
+  readonly stop?: StopConfig;
   readonly seed: number;
   /** The problem's fingerprint, where the caller recorded one. */
   readonly fingerprint?: string;
 }
 
-const CROSSOVERS_BY_KIND: Record<GenomeSpec['kind'], readonly CrossoverConfig['name'][]> = {
-  binary: ['cxOnePoint', 'cxTwoPoint', 'cxUniform'],
-  real: ['cxOnePoint', 'cxTwoPoint', 'cxUniform', 'cxBlend', 'cxSimulatedBinaryBounded'],
-  permutation: ['cxOrdered', 'cxPartiallyMatched'],
-};
-const MUTATIONS_BY_KIND: Record<GenomeSpec['kind'], readonly MutationConfig['name'][]> = {
-  binary: ['mutFlipBit'],
-  real: ['mutPolynomialBounded', 'mutGaussian'],
-  permutation: ['mutShuffleIndexes'],
-};
-
-function defaultCrossover(kind: GenomeSpec['kind']): CrossoverConfig {
-  if (kind === 'binary') return { name: 'cxOnePoint' };
-  if (kind === 'real') return { name: 'cxSimulatedBinaryBounded', eta: 20 };
-  return { name: 'cxOrdered' };
-}
-
-function defaultMutation(spec: GenomeSpec): MutationConfig {
-  if (spec.kind === 'binary') return { name: 'mutFlipBit' };
-  if (spec.kind === 'real') return { name: 'mutPolynomialBounded', eta: 20 };
-  return { name: 'mutShuffleIndexes', indpb: Math.min(1, 2 / spec.length) };
-}
-
-const PLAIN_FIELDS = Type.Omit(EngineConfigSchema, ['selection', 'crossover', 'mutation'], {
-  additionalProperties: false,
-});
+const PLAIN_FIELDS = Type.Omit(
+  EngineConfigSchema,
+  ['algorithm', 'selection', 'crossover', 'mutation'],
+  {
+    additionalProperties: false,
+  },
+);
 const OPERATOR_FIELDS = [
+  ['algorithm', AlgorithmSchema],
   ['selection', SelectionSchema],
   ['crossover', CrossoverSchema],
   ['mutation', MutationSchema],
@@ -231,34 +167,61 @@ export function resolveConfig(input: unknown, registry: ProblemRegistry): Engine
   const { params, instance } = registry.resolve(config.problem, config.params ?? {});
   const spec = instance.genome;
 
-  const crossover = config.crossover ?? defaultCrossover(spec.kind);
-  const mutation = config.mutation ?? defaultMutation(spec);
+  const defaults = DEFAULT_OPERATORS[spec.kind];
+  const crossover = config.crossover ?? (defaults.crossover as CrossoverConfig);
+  const mutation = config.mutation ?? (defaults.mutation(spec) as MutationConfig);
   const more: ConfigIssue[] = [];
-  if (!CROSSOVERS_BY_KIND[spec.kind].includes(crossover.name))
-    more.push({
-      path: '/crossover/name',
-      message: `${crossover.name} does not suit ${spec.kind} genomes; use one of ${CROSSOVERS_BY_KIND[spec.kind].join(', ')}`,
-    });
-  if (!MUTATIONS_BY_KIND[spec.kind].includes(mutation.name))
-    more.push({
-      path: '/mutation/name',
-      message: `${mutation.name} does not suit ${spec.kind} genomes; use one of ${MUTATIONS_BY_KIND[spec.kind].join(', ')}`,
-    });
-  if (config.hallOfFame >= config.population)
+  for (const [field, entries, name] of [
+    ['crossover', CROSSOVERS, crossover.name],
+    ['mutation', MUTATIONS, mutation.name],
+  ] as const) {
+    const suited = namesFor(entries, spec.kind);
+    if (!suited.includes(name))
+      more.push({
+        path: `/${field}/name`,
+        message: `${name} does not suit ${spec.kind} genomes; use one of ${suited.join(', ')}`,
+      });
+  }
+  const algorithm = config.algorithm ?? { name: 'simple' as const };
+  let population = config.population;
+  if (algorithm.name !== 'simple') {
+    const given = (input as { population?: unknown }).population;
+    if (algorithm.mu !== undefined && given !== undefined && given !== algorithm.mu)
+      more.push({
+        path: '/algorithm/mu',
+        message: `is the population size: give population ${given} or mu ${algorithm.mu}, not both`,
+      });
+    population = algorithm.mu ?? population;
+    if (config.cxpb + config.mutpb > 1)
+      more.push({
+        path: '/mutpb',
+        message: `cxpb + mutpb must be at most 1 for ${algorithm.name} (varOr), got ${config.cxpb + config.mutpb}`,
+      });
+    if (algorithm.name === 'mu-comma-lambda' && algorithm.lambda < population)
+      more.push({
+        path: '/algorithm/lambda',
+        message: `must be at least mu (${population}) for mu-comma-lambda`,
+      });
+  }
+  if (config.hallOfFame >= population)
     more.push({ path: '/hallOfFame', message: 'must be smaller than the population' });
   if (more.length > 0) refuse(more);
 
   return {
     problem: config.problem,
     params,
-    population: config.population,
+    population,
     generations: config.generations,
     cxpb: config.cxpb,
     mutpb: config.mutpb,
+    ...(algorithm.name === 'simple'
+      ? {}
+      : { algorithm: { name: algorithm.name, lambda: algorithm.lambda } }),
     selection: config.selection ?? { name: 'selTournament', tournsize: 3 },
     crossover,
-    mutation: { ...mutation, indpb: mutation.indpb ?? 1 / spec.length },
+    mutation: { ...mutation, indpb: mutation.indpb ?? 1 / spec.length } as EngineConfig['mutation'],
     hallOfFame: config.hallOfFame,
+    ...(config.stop && Object.keys(config.stop).length > 0 ? { stop: config.stop } : {}),
     seed: config.seed,
     ...(config.fingerprint === undefined ? {} : { fingerprint: config.fingerprint }),
   };

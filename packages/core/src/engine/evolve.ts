@@ -3,6 +3,7 @@ import type { Genome } from '../genome.js';
 import { defaultRegistry, type ProblemRegistry } from '../problems/registry.js';
 import { ask, init, isComplete, tell } from './algorithm.js';
 import type { EngineState, Evaluated, LogbookEntry } from './state.js';
+import type { StopReason } from './stop.js';
 
 /** What an evaluator learns about the genomes it is given. */
 export interface EvaluationContext {
@@ -35,7 +36,16 @@ export interface EvolveResult {
   readonly best: Evaluated;
   readonly hallOfFame: readonly Evaluated[];
   readonly evaluations: number;
+  /** The rule that ended the run (see `stop.ts`). */
+  readonly stoppedBy: StopReason;
 }
+
+/** How long a synchronous run may hold the thread before it lets timers and signals in. */
+const YIELD_EVERY_MS = 20;
+const yieldToEventLoop = () =>
+  new Promise<void>((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted)
@@ -51,8 +61,22 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export async function evolve(config: unknown, options: EvolveOptions): Promise<EvolveResult> {
   const { evaluate, onGeneration, signal, registry = defaultRegistry } = options;
   let state = options.resume ?? init(config, registry);
+  // The wall clock only serves the timeMs rule and lets the event loop in between generations
+  // (so a signal aborts even a synchronous evaluator); the run's course never depends on it.
+  const started = performance.now();
+  let yielded = started;
+  const timeMs = state.config.stop?.timeMs;
+  let outOfTime = false;
   while (!isComplete(state)) {
+    if (performance.now() - yielded >= YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      yielded = performance.now();
+    }
     throwIfAborted(signal);
+    if (timeMs !== undefined && state.logbook.length > 0 && performance.now() - started >= timeMs) {
+      outOfTime = true;
+      break;
+    }
     const { genomes, generation } = ask(state);
     const fitness = await evaluate(genomes, {
       problem: state.config.problem,
@@ -70,6 +94,7 @@ export async function evolve(config: unknown, options: EvolveOptions): Promise<E
     best: state.best!,
     hallOfFame: state.hallOfFame,
     evaluations: state.evaluations,
+    stoppedBy: outOfTime ? 'timeMs' : (state.stoppedBy ?? 'generations'),
   };
 }
 

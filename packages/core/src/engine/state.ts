@@ -41,10 +41,19 @@ export interface EngineState {
   readonly generation: number;
   readonly rng: RandomState;
   readonly population: readonly Individual[];
+  /**
+   * The population the offspring in `population` were bred from, while they await fitness:
+   * mu+lambda and mu,lambda select the next population from them (and the parents).
+   */
+  readonly parents?: readonly Evaluated[];
   /** The best distinct individuals seen so far, best first. */
   readonly hallOfFame: readonly Evaluated[];
   /** The best individual seen so far (kept even without a hall of fame). */
   readonly best: Evaluated | null;
+  /** The generation in which `best` was found (for the stagnation rule). */
+  readonly bestSince?: number;
+  /** The rule that ended the run before its last generation, when one did (see `stop.ts`). */
+  readonly stoppedBy?: 'evaluations' | 'targetFitness' | 'stagnation';
   readonly logbook: readonly LogbookEntry[];
   /** Evaluations requested so far, over all generations. */
   readonly evaluations: number;

@@ -1,33 +1,19 @@
 import type { Genome, GenomeSpec } from '../genome.js';
 import {
-  cxBlend,
-  cxOnePoint,
-  cxOrdered,
-  cxPartiallyMatched,
-  cxSimulatedBinaryBounded,
-  cxTwoPoint,
-  cxUniform,
-  type Sequence,
-} from '../operators/crossover.js';
-import {
-  mutFlipBit,
-  mutGaussian,
-  mutPolynomialBounded,
-  mutShuffleIndexes,
-} from '../operators/mutation.js';
-import {
-  type Scored,
-  selBest,
-  selRandom,
-  selRoulette,
-  selTournament,
-} from '../operators/selection.js';
+  CROSSOVERS,
+  type CrossoverApply,
+  entryOf,
+  MUTATIONS,
+  type MutationApply,
+  SELECTIONS,
+  type SelectionApply,
+} from '../operators/catalogue.js';
+import type { Scored } from '../operators/selection.js';
 import type { Random } from '../random.js';
 import type { EngineConfig } from './config.js';
 import type { Individual } from './state.js';
 
-const bounds = (spec: GenomeSpec): [number, number] =>
-  spec.kind === 'real' ? [spec.low, spec.high] : [0, 0];
+// The config was checked against the catalogue, so its operator names are entries' names.
 
 /** Applies the configured crossover to two parents. */
 export function crossover(
@@ -37,40 +23,14 @@ export function crossover(
   b: Genome,
   rng: Random,
 ): [Genome, Genome] {
-  const op = config.crossover;
-  const [low, high] = bounds(spec);
-  switch (op.name) {
-    case 'cxOnePoint':
-      return cxOnePoint(a as Sequence, b as Sequence, rng);
-    case 'cxTwoPoint':
-      return cxTwoPoint(a as Sequence, b as Sequence, rng);
-    case 'cxUniform':
-      return cxUniform(a as Sequence, b as Sequence, op.indpb, rng);
-    case 'cxBlend':
-      return cxBlend(a as number[], b as number[], op.alpha, low, high, rng);
-    case 'cxSimulatedBinaryBounded':
-      return cxSimulatedBinaryBounded(a as number[], b as number[], op.eta, low, high, rng);
-    case 'cxOrdered':
-      return cxOrdered(a as number[], b as number[], rng);
-    case 'cxPartiallyMatched':
-      return cxPartiallyMatched(a as number[], b as number[], rng);
-  }
+  const apply = entryOf(CROSSOVERS, config.crossover.name)!.apply as CrossoverApply<never>;
+  return apply(a, b, config.crossover as never, spec, rng);
 }
 
 /** Applies the configured mutation to one genome. */
 export function mutate(config: EngineConfig, spec: GenomeSpec, g: Genome, rng: Random): Genome {
-  const op = config.mutation;
-  const [low, high] = bounds(spec);
-  switch (op.name) {
-    case 'mutFlipBit':
-      return mutFlipBit(g as string, op.indpb, rng);
-    case 'mutGaussian':
-      return mutGaussian(g as number[], op.mu, op.sigma, op.indpb, low, high, rng);
-    case 'mutPolynomialBounded':
-      return mutPolynomialBounded(g as number[], op.eta, low, high, op.indpb, rng);
-    case 'mutShuffleIndexes':
-      return mutShuffleIndexes(g as number[], op.indpb, rng);
-  }
+  const apply = entryOf(MUTATIONS, config.mutation.name)!.apply as MutationApply<never>;
+  return apply(g, config.mutation as never, spec, rng);
 }
 
 /** Applies the configured selection. */
@@ -80,17 +40,8 @@ export function select<T extends Scored>(
   k: number,
   rng: Random,
 ): T[] {
-  const op = config.selection;
-  switch (op.name) {
-    case 'selTournament':
-      return selTournament(individuals, k, op.tournsize, rng);
-    case 'selRoulette':
-      return selRoulette(individuals, k, rng);
-    case 'selBest':
-      return selBest(individuals, k);
-    case 'selRandom':
-      return selRandom(individuals, k, rng);
-  }
+  const apply = entryOf(SELECTIONS, config.selection.name)!.apply as SelectionApply<never>;
+  return apply(individuals, k, config.selection as never, rng);
 }
 
 /**

@@ -12,6 +12,7 @@ import { readCheckpoint } from '../../checkpoint.js';
 import type { Config } from '../../config/schema.js';
 import { selectTarget } from '../../config/validate.js';
 import { CheckpointError, ConfigError, InterruptError } from '../../errors.js';
+import { parseSeeds } from '../../experiment.js';
 import { logbookHeader, logbookLine, summary } from '../../output.js';
 import { checkResumeFingerprint, checkTargetProblem, withTargetProblem } from '../../problems.js';
 import { engineConfig, runEvolution } from '../../run.js';
@@ -19,6 +20,7 @@ import { openTarget, type TargetConnection } from '../../targets/index.js';
 import { fail } from '../fail.js';
 import { configFor, DEFAULT_CONFIG, flagsChangingTheRun, type RunFlags } from '../flags.js';
 import { createProgress } from '../progress.js';
+import { runSeeds } from './experiment.js';
 
 /** Longest wait for a target's problem list before the first batch. */
 const PROBLEMS_TIMEOUT_MS = 30_000;
@@ -35,11 +37,12 @@ async function prepare(flags: RunFlags) {
   const { registry } = await loadProblemModules(config.run.problems ?? []).catch((error) => {
     throw asUsage(error);
   });
+  const seeds = flags.seeds === undefined ? undefined : seedsOf(flags);
   const resume = flags.resume ? await readCheckpoint(flags.resume) : undefined;
   if (resume) refuseRunChanges(resume, flags);
   // A problem no module defines may still be the target's: checked once it is open.
   if (!resume && registry.has(config.run.problem)) checkEngineConfig(config, registry);
-  return { config, targetName: picked.name, registry, resume };
+  return { config, targetName: picked.name, registry, resume, seeds };
 }
 
 function checkEngineConfig(config: Config, registry: ProblemRegistry): void {
@@ -47,6 +50,28 @@ function checkEngineConfig(config: Config, registry: ProblemRegistry): void {
     resolveConfig(engineConfig(config.run), registry);
   } catch (error) {
     throw asUsage(error);
+  }
+}
+
+/** `--seeds`, which makes an experiment of the run: refused beside what makes one run. */
+function seedsOf(flags: RunFlags): number[] {
+  const clash = (
+    [
+      ['--seed', flags.seed],
+      ['--resume', flags.resume],
+      ['--checkpoint', flags.checkpoint],
+    ] as const
+  ).find(([, value]) => value !== undefined);
+  if (clash)
+    throw new ConfigError('command line', [
+      { path: '--seeds', message: `cannot be combined with ${clash[0]} (one run, one seed)` },
+    ]);
+  try {
+    return parseSeeds(flags.seeds!);
+  } catch (error) {
+    throw new ConfigError('command line', [
+      { path: '--seeds', message: `${(error as Error).message} (e.g. 1..30 or 1,5,9)` },
+    ]);
   }
 }
 
@@ -128,6 +153,20 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       asking,
     );
     for (const warning of warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
+    if (prepared.seeds) {
+      await runSeeds({
+        seeds: prepared.seeds,
+        config,
+        registry,
+        evaluator: open.evaluator,
+        targetName,
+        json,
+        quiet,
+        signal: controller.signal,
+        progress,
+      });
+      return 0;
+    }
     if (!quiet) {
       process.stdout.write(
         `target ${targetName} (${open.where}), problem ${problem}${fingerprint ? ` (${fingerprint})` : ''}, seed ${resume?.config.seed ?? config.run.seed}\n`,

@@ -1,0 +1,130 @@
+/**
+ * The evolutionary algorithms: what the population becomes once evaluated (`survivors`) and
+ * how the next one is bred (`breed`). Each is DEAP's, step for step:
+ * - `simple` (the default): `eaSimple` with elitism. The hall of fame passes on unchanged and
+ *   the rest is selected and varied with `varAnd`.
+ * - `mu-plus-lambda`: `eaMuPlusLambda`. `lambda` offspring are made with `varOr`, and the
+ *   next population is the `mu` (the population size) selected from parents and offspring.
+ * - `mu-comma-lambda`: `eaMuCommaLambda`. The same, selecting from the offspring only.
+ */
+import Type, { type Static } from 'typebox';
+import type { Random } from '../random.js';
+import type { EngineConfig } from './config.js';
+import type { EngineState, Evaluated, Individual } from './state.js';
+import { crossover, mutate, select, varAnd } from './variation.js';
+
+const Lambda = Type.Integer({
+  minimum: 1,
+  maximum: 1_000_000,
+  description: 'Offspring bred per generation.',
+});
+const Mu = Type.Integer({
+  minimum: 2,
+  maximum: 1_000_000,
+  description: 'Individuals kept each generation: the population size (set one or the other).',
+});
+
+export const AlgorithmSchema = Type.Union([
+  Type.Object(
+    { name: Type.Literal('simple') },
+    {
+      additionalProperties: false,
+      description: "DEAP's eaSimple with elitism: the hall of fame passes on unchanged.",
+    },
+  ),
+  Type.Object(
+    { name: Type.Literal('mu-plus-lambda'), mu: Type.Optional(Mu), lambda: Lambda },
+    {
+      additionalProperties: false,
+      description:
+        "DEAP's eaMuPlusLambda: lambda offspring by varOr, the next mu selected from parents and offspring.",
+    },
+  ),
+  Type.Object(
+    { name: Type.Literal('mu-comma-lambda'), mu: Type.Optional(Mu), lambda: Lambda },
+    {
+      additionalProperties: false,
+      description:
+        "DEAP's eaMuCommaLambda: lambda offspring by varOr (lambda >= mu), the next mu selected from the offspring.",
+    },
+  ),
+]);
+export type AlgorithmConfig = Static<typeof AlgorithmSchema>;
+
+const SIMPLE: AlgorithmConfig = { name: 'simple' };
+/** The run's algorithm (a state without one is `simple`). */
+export const algorithmOf = (config: EngineConfig): AlgorithmConfig => config.algorithm ?? SIMPLE;
+
+/** The sizes a state's population may have: the population, or the offspring awaiting fitness. */
+export function populationSizes(config: EngineConfig): number[] {
+  const algorithm = algorithmOf(config);
+  return algorithm.name === 'simple' ? [config.population] : [config.population, algorithm.lambda];
+}
+
+const scoreOf = (state: EngineState) => {
+  const sign = state.objective === 'max' ? 1 : -1;
+  return (ind: Evaluated) => ({ ...ind, score: sign * ind.fitness });
+};
+
+/**
+ * The population once `evaluated` (the population asked for, now with fitness) is known: what
+ * the logbook describes and the next generation is bred from. Survivor selection draws from
+ * `rng`, before any breeding.
+ */
+export function survivors(
+  state: EngineState,
+  evaluated: readonly Evaluated[],
+  rng: Random,
+): Evaluated[] {
+  const algorithm = algorithmOf(state.config);
+  if (algorithm.name === 'simple' || state.parents === undefined) return evaluated.slice();
+  const pool = algorithm.name === 'mu-plus-lambda' ? [...state.parents, ...evaluated] : evaluated;
+  const chosen = select(state.config, pool.map(scoreOf(state)), state.config.population, rng);
+  return chosen.map(({ genome, fitness }) => ({ genome, fitness }));
+}
+
+/** DEAP's `varOr`: each offspring is a crossover child, a mutant or a copy (cxpb, mutpb, rest). */
+function varOr(state: EngineState, parents: readonly Evaluated[], lambda: number, rng: Random) {
+  const { config, genome: spec } = state;
+  const offspring: Individual[] = [];
+  const n = parents.length;
+  for (let i = 0; i < lambda; i++) {
+    const choice = rng.next();
+    if (choice < config.cxpb) {
+      const a = rng.int(n);
+      let b = rng.int(n - 1);
+      if (b >= a) b++;
+      const [child] = crossover(config, spec, parents[a]!.genome, parents[b]!.genome, rng);
+      offspring.push({ genome: child, fitness: null });
+    } else if (choice < config.cxpb + config.mutpb) {
+      const parent = parents[rng.int(n)]!;
+      offspring.push({ genome: mutate(config, spec, parent.genome, rng), fitness: null });
+    } else {
+      offspring.push(parents[rng.int(n)]!);
+    }
+  }
+  return offspring;
+}
+
+/**
+ * The next generation from a recorded state whose population is its survivors: the
+ * individuals to evaluate next, drawn from the state's generator.
+ */
+export function breed(state: EngineState, rng: Random): EngineState {
+  const algorithm = algorithmOf(state.config);
+  const population = state.population as Evaluated[];
+  if (algorithm.name === 'simple') {
+    const { config, hallOfFame } = state;
+    const scored = population.map(scoreOf(state));
+    const parents = select(config, scored, config.population - hallOfFame.length, rng).map(
+      (p): Individual => ({ genome: p.genome, fitness: p.fitness }),
+    );
+    const offspring = varAnd(config, state.genome, parents, rng);
+    return { ...state, population: [...offspring, ...hallOfFame] };
+  }
+  return {
+    ...state,
+    parents: population,
+    population: varOr(state, population, algorithm.lambda, rng),
+  };
+}

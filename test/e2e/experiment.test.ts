@@ -1,0 +1,85 @@
+// galapagos run --seeds: one config over many seeds, each run as it would be alone.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalServer, startServer } from '@galapagos/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+
+let dir: string;
+let server: LocalServer;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'galapagos-seeds-'));
+  server = await startServer({ workers: 2 });
+  await writeFile(
+    join(dir, 'galapagos.config.json'),
+    JSON.stringify({
+      run: {
+        problem: 'onemax',
+        params: { length: 24 },
+        population: 24,
+        generations: 10,
+        algorithm: { name: 'mu-plus-lambda', lambda: 30 },
+        cxpb: 0.6,
+        mutpb: 0.3,
+      },
+      targets: {
+        here: { type: 'embedded', workers: 2 },
+        server: { type: 'http', url: server.url },
+      },
+      defaultTarget: 'here',
+    }),
+  );
+}, 60_000);
+afterAll(async () => {
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+type Experiment = {
+  runs: { seed: number; best: unknown; logbook: unknown; stoppedBy: string }[];
+  summary: { seeds: number; target: number; successes: number; bestMean: number };
+};
+
+describe('--seeds', () => {
+  it.each(['here', 'server'])(
+    'runs each seed on target %s exactly as that seed alone',
+    async (target) => {
+      const all = await runCli(['run', '--target', target, '--seeds', '1..3,7', '--json'], {
+        cwd: dir,
+      });
+      expect(all.code, all.stderr).toBe(0);
+      const experiment = JSON.parse(all.stdout) as Experiment;
+      expect(experiment.runs.map((r) => r.seed)).toEqual([1, 2, 3, 7]);
+      for (const seed of [1, 7]) {
+        const alone = await runCli(['run', '--target', target, '--seed', String(seed), '--json'], {
+          cwd: dir,
+        });
+        const single = JSON.parse(alone.stdout) as { best: unknown; logbook: unknown };
+        const inExperiment = experiment.runs.find((r) => r.seed === seed)!;
+        expect(inExperiment.logbook).toEqual(single.logbook);
+        expect(inExperiment.best).toEqual(single.best);
+      }
+      expect(experiment.summary).toMatchObject({ seeds: 4, target: 24 });
+    },
+    120_000,
+  );
+
+  it('prints the per-seed table and the summary a paper reports', async () => {
+    const { code, stdout } = await runCli(['run', '--seeds', '1..4'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\s+seed\s+best\s+evaluations\s+to target\s+stopped by$/m);
+    expect(stdout).toMatch(/best \(maximised\): mean [\d.]+ ± [\d.]+ \(sd\), median [\d.]+/);
+    expect(stdout).toMatch(/success \(reaching 24\): \d\/4/);
+  });
+
+  it.each([
+    [['--seeds', '5..1'], /not a range/],
+    [['--seeds', '1,x'], /neither a seed nor a range/],
+    [['--seeds', '1..3', '--seed', '2'], /cannot be combined with --seed/],
+  ])('refuses %j with exit 2', async (flags, reason) => {
+    const { code, stderr } = await runCli(['run', ...flags], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(reason);
+  });
+});
