@@ -3,6 +3,10 @@
  * 100 (mu 50, lambda 100, 50 generations, cxpb 0.6, mutpb 0.3, two-point crossover, bit flips
  * at 1/length, tournaments of 3) over 100 seeds, here and in DEAP's eaMuPlusLambda with the
  * same settings. Reports the success rate, mean ± sd best and time per generation of both.
+ * Then NSGA-II on ZDT1, ZDT2 and ZDT3 (population 100, 250 generations, SBX and polynomial
+ * mutation with eta 20, indpb 1/30), here and in DEAP's own NSGA-II example, over
+ * `--nsga2-seeds` seeds (default 10): median final hypervolume against (11, 11) and time per
+ * generation.
  * Needs DEAP (`apt-get install python3-deap`; `GALAPAGOS_DEAP_PYTHON` names the Python that has
  * it, else `python3` then `/usr/bin/python3` are tried).
  */
@@ -23,7 +27,7 @@ const SETTINGS = {
   seeds: Array.from({ length: 100 }, (_, i) => i + 1),
 };
 
-const script = fileURLToPath(new URL('../python/deap_mupluslambda.py', import.meta.url));
+const script = (name: string) => fileURLToPath(new URL(`../python/${name}`, import.meta.url));
 
 interface Side {
   bests: number[];
@@ -34,30 +38,39 @@ interface Side {
 /** Debian's python3-deap lives beside the system Python, which may not be first on PATH. */
 const PYTHONS = [process.env.GALAPAGOS_DEAP_PYTHON ?? 'python3', '/usr/bin/python3'];
 
-async function deap(): Promise<Side | string> {
+/** Runs a DEAP script with settings on stdin; its JSON output, or why it could not run. */
+async function python<T>(name: string, settings: object): Promise<T | string> {
   let reason = '';
-  for (const python of PYTHONS) {
-    const side = await deapWith(python);
-    if (typeof side !== 'string') return side;
-    reason = side;
+  for (const interpreter of PYTHONS) {
+    const out = await pythonWith<T>(interpreter, name, settings);
+    if (typeof out !== 'string') return out;
+    reason = out;
   }
   return reason;
 }
 
-async function deapWith(python: string): Promise<Side | string> {
-  const child = promisify(execFile)(python, [script], { maxBuffer: 1 << 24 });
-  child.child.stdin!.end(JSON.stringify(SETTINGS));
+async function deap(): Promise<Side | string> {
+  const out = await python<{
+    runs: { best: number; solvedAt: number | null }[];
+    secondsPerGeneration: number;
+  }>('deap_mupluslambda.py', SETTINGS);
+  if (typeof out === 'string') return out;
+  return {
+    bests: out.runs.map((r) => r.best),
+    solved: out.runs.filter((r) => r.solvedAt !== null).length,
+    secondsPerGeneration: out.secondsPerGeneration,
+  };
+}
+
+async function pythonWith<T>(
+  interpreter: string,
+  name: string,
+  settings: object,
+): Promise<T | string> {
+  const child = promisify(execFile)(interpreter, [script(name)], { maxBuffer: 1 << 24 });
+  child.child.stdin!.end(JSON.stringify(settings));
   try {
-    const { stdout } = await child;
-    const out = JSON.parse(stdout) as {
-      runs: { best: number; solvedAt: number | null }[];
-      secondsPerGeneration: number;
-    };
-    return {
-      bests: out.runs.map((r) => r.best),
-      solved: out.runs.filter((r) => r.solvedAt !== null).length,
-      secondsPerGeneration: out.secondsPerGeneration,
-    };
+    return JSON.parse((await child).stdout) as T;
   } catch (error) {
     const message = (error as { stderr?: string }).stderr ?? String(error);
     return /No module named 'deap'/.test(message)
@@ -106,7 +119,88 @@ const meanSd = (values: readonly number[]) => {
   return { mean, sd };
 };
 
-export async function qualitySuite(): Promise<void> {
+/** NSGA-II on ZDT1-3 as DEAP's example runs it: population 100, 250 generations. */
+const NSGA2 = {
+  variables: 30,
+  population: 100,
+  generations: 250,
+  cxpb: 0.9,
+  referencePoint: [11, 11],
+};
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function nsga2Galapagos(problem: string, seeds: readonly number[]) {
+  const hypervolumes: number[] = [];
+  let ms = 0;
+  for (const seed of seeds) {
+    const started = performance.now();
+    const result = await evolve(
+      {
+        problem,
+        params: { variables: NSGA2.variables },
+        population: NSGA2.population,
+        generations: NSGA2.generations,
+        algorithm: { name: 'nsga2' },
+        cxpb: NSGA2.cxpb,
+        mutpb: 1,
+        crossover: { name: 'cxSimulatedBinaryBounded', eta: 20 },
+        mutation: { name: 'mutPolynomialBounded', eta: 20, indpb: 1 / NSGA2.variables },
+        seed,
+      },
+      { evaluate: localEvaluate() },
+    );
+    ms += performance.now() - started;
+    hypervolumes.push(result.logbook.at(-1)!.hypervolume!);
+  }
+  return { hypervolumes, msPerGeneration: ms / (seeds.length * (NSGA2.generations + 1)) };
+}
+
+/** Galápagos against DEAP's NSGA-II on ZDT1, ZDT2 and ZDT3: median final hypervolume, time. */
+async function nsga2Suite(seedCount: number) {
+  const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
+  const rows: Record<string, object> = {};
+  const figures: Record<string, unknown> = {};
+  for (const problem of ['zdt1', 'zdt2', 'zdt3']) {
+    const ours = await nsga2Galapagos(problem, seeds);
+    const theirs = await python<{
+      runs: { hypervolume: number }[];
+      secondsPerGeneration: number;
+    }>('deap_nsga2.py', { ...NSGA2, problem, seeds });
+    const ourMedian = median(ours.hypervolumes);
+    if (typeof theirs === 'string') {
+      rows[problem] = {
+        'galapagos HV (median)': ourMedian.toFixed(4),
+        'galapagos ms/gen': ours.msPerGeneration.toFixed(2),
+      };
+      figures[problem] = { galapagos: ours, deap: theirs };
+      continue;
+    }
+    const theirMedian = median(theirs.runs.map((r) => r.hypervolume));
+    const deapMs = theirs.secondsPerGeneration * 1000;
+    rows[problem] = {
+      'galapagos HV (median)': ourMedian.toFixed(4),
+      'DEAP HV (median)': theirMedian.toFixed(4),
+      'difference %': (((ourMedian - theirMedian) / theirMedian) * 100).toFixed(3),
+      'galapagos ms/gen': ours.msPerGeneration.toFixed(2),
+      'DEAP ms/gen': deapMs.toFixed(2),
+      'DEAP / galapagos time': (deapMs / ours.msPerGeneration).toFixed(1),
+    };
+    figures[problem] = { galapagos: ours, deap: theirs };
+  }
+  console.table(rows);
+  return { seeds: seedCount, ...NSGA2, rows, figures };
+}
+
+export async function qualitySuite(args: string[] = []): Promise<void> {
+  const at = args.indexOf('--nsga2-seeds');
+  const nsga2Seeds = at >= 0 ? Number(args[at + 1]) : 10;
+  if (!Number.isSafeInteger(nsga2Seeds) || nsga2Seeds < 1)
+    throw new Error('usage: pnpm bench quality [--nsga2-seeds N]');
   const [ours, theirs] = [await galapagos(), await deap()];
   const row = (side: Side) => {
     const { mean, sd } = meanSd(side.bests);
@@ -138,5 +232,8 @@ export async function qualitySuite(): Promise<void> {
     );
     Object.assign(figures, { welchT: t });
   }
-  console.log(`wrote ${writeResult('quality', SETTINGS, figures)}`);
+  const nsga2 = await nsga2Suite(nsga2Seeds);
+  console.log(
+    `wrote ${writeResult('quality', { muPlusLambda: SETTINGS, nsga2Seeds }, { ...figures, nsga2 })}`,
+  );
 }

@@ -7,6 +7,7 @@ import {
 } from '@galapagos/client';
 import { buildApp } from '@galapagos/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frontOutcome, multiObjectiveRun } from '../../packages/core/test-fixtures/adapters.mjs';
 import { dispatch, outcome, run } from './helpers.js';
 
 type FastifyInstance = ReturnType<typeof buildApp>;
@@ -83,6 +84,27 @@ describe('the same seed gives the same run everywhere', () => {
         await runEvolution({ run: tsp, dispatch: dispatch({ cache: false }), evaluator: embedded }),
       ];
       expect(outcome(a)).toBe(outcome(b));
+    } finally {
+      await evaluator.close();
+    }
+  });
+
+  it.each([
+    ['zdt1 (2 objectives)', multiObjectiveRun()],
+    ['dtlz2 (3 objectives)', multiObjectiveRun({ problem: 'dtlz2', params: { k: 4 } })],
+  ])('NSGA-II on %s: fitness vectors over HTTP give the embedded front', async (_, multi) => {
+    const evaluator = createHttpEvaluator({ urls: [url], connections: 8 });
+    try {
+      const [a, b] = [
+        await runEvolution({ run: multi, dispatch: dispatch({ batchSize: 5 }), evaluator }),
+        await runEvolution({
+          run: multi,
+          dispatch: dispatch({ cache: false }),
+          evaluator: embedded,
+        }),
+      ];
+      expect(a.logbook.at(-1)!.hypervolume).toBeGreaterThan(0);
+      expect(frontOutcome(a)).toBe(frontOutcome(b));
     } finally {
       await evaluator.close();
     }

@@ -10,6 +10,7 @@ import { freePort } from '@galapagos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM module shared with the benchmarks
 import { containerEngine, docker, healthy } from '../../deploy/docker/engine.mjs';
+import { multiObjectiveRun } from '../../packages/core/test-fixtures/adapters.mjs';
 import { writeUserProject } from '../../packages/core/test-fixtures/user-project.mjs';
 import { cli, outcome, repoRoot, run } from './helpers.js';
 
@@ -69,7 +70,12 @@ async function runCli(config: object, target: string, where?: string) {
       target,
       '--json',
     ]);
-    return JSON.parse(stdout) as { logbook: unknown; best: unknown; fingerprint?: string };
+    return JSON.parse(stdout) as {
+      logbook: unknown;
+      best: unknown;
+      hallOfFame: unknown;
+      fingerprint?: string;
+    };
   } finally {
     if (!where) await rm(dir, { recursive: true, force: true });
   }
@@ -138,6 +144,20 @@ describe.skipIf(!engine)('docker target', () => {
     };
     const [viaDocker, local] = [await runCli(config, 'docker'), await runCli(config, 'embedded')];
     expect(outcome(viaDocker)).toBe(outcome(local));
+  });
+
+  it('carries fitness vectors: an NSGA-II run through the container gives the embedded front', async () => {
+    const config = {
+      run: multiObjectiveRun(),
+      targets: {
+        docker: { type: 'http', url: first.url },
+        embedded: { type: 'embedded', workers: 2 },
+      },
+    };
+    const [viaDocker, local] = [await runCli(config, 'docker'), await runCli(config, 'embedded')];
+    expect(JSON.stringify([viaDocker.logbook, viaDocker.hallOfFame])).toBe(
+      JSON.stringify([local.logbook, local.hallOfFame]),
+    );
   });
 
   it("serves the user's problem module from a mounted folder, with the client's fingerprint and logbook", async () => {

@@ -105,6 +105,46 @@ describe('your own fitness function through the CLI', () => {
     expect(b.fingerprint).toBe(a.fingerprint);
   });
 
+  it('runs your multi-objective module (NSGA-II), embedded and on a server started with it, with the same front', async () => {
+    const args = ['run', '--problems', project.tradeoff, '--problem', 'beam', '--population', '24'];
+    const embedded = await runCli([...args, '--json'], { cwd: project.dir });
+    expect(embedded.code, embedded.stderr).toBe(0);
+    const url = await startServer([project.tradeoff]);
+    const config = join(project.dir, 'remote.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        run: { generations: 4, seed: 3 },
+        targets: { remote: { type: 'http', url } },
+      }),
+    );
+    writeFileSync(
+      join(project.dir, 'embedded.json'),
+      JSON.stringify({
+        run: { generations: 4, seed: 3 },
+        targets: { here: { type: 'embedded', workers: 2 } },
+      }),
+    );
+    const [a, b] = await Promise.all([
+      runCli([...args, '--config', join(project.dir, 'embedded.json'), '--json'], {
+        cwd: project.dir,
+      }),
+      runCli([...args, '--config', config, '--json'], { cwd: project.dir }),
+    ]);
+    expect(b.code, b.stderr).toBe(0);
+    const [here, there] = [JSON.parse(a.stdout), JSON.parse(b.stdout)];
+    expect(here.objectives).toEqual(['max', 'min']);
+    expect(here.hypervolume).toBeGreaterThan(0);
+    expect(JSON.stringify([there.logbook, there.hallOfFame])).toBe(
+      JSON.stringify([here.logbook, here.hallOfFame]),
+    );
+    const human = await runCli(args, { cwd: project.dir });
+    expect(human.stdout).toMatch(/^\s+gen\s+nevals\s+max\s+avg\s+min\s+std\s+hv$/m);
+    expect(human.stdout).toMatch(
+      /Pareto front: \d+ individuals, hypervolume [\d.]+ \(reference point \[0, 20\]\)/,
+    );
+  });
+
   it('runs a Python program as the fitness, embedded and on a server started with --problems', async () => {
     const args = [
       'run',

@@ -5,11 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createEmbeddedEvaluator, runEvolution } from '@galapagos/client';
+import { createEmbeddedEvaluator, createHttpEvaluator, runEvolution } from '@galapagos/client';
 import { referenceExperiment } from '@galapagos/core';
 import { azureApp, handler } from '@galapagos/server/azure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcome, testDispatch } from '../../../packages/core/test-fixtures/adapters.mjs';
+import {
+  frontOutcome,
+  multiObjectiveRun,
+  outcome,
+  testDispatch,
+} from '../../../packages/core/test-fixtures/adapters.mjs';
 import { functionsShim } from './shim.js';
 
 const cli = fileURLToPath(new URL('../../../packages/client/dist/cli/index.js', import.meta.url));
@@ -62,6 +67,25 @@ describe('azure target', () => {
       },
     );
     expect(outcome(JSON.parse(stdout))).toBe(outcome(reference));
+  });
+
+  it('carries fitness vectors: an NSGA-II run gives the front of the embedded run', async () => {
+    const multi = multiObjectiveRun();
+    const embedded = await createEmbeddedEvaluator({ workers: 2 });
+    const reference = await runEvolution({ run: multi, dispatch, evaluator: embedded });
+    await embedded.close();
+    const evaluator = createHttpEvaluator({
+      urls: [shim.url],
+      headers: { 'x-functions-key': 'function-key-1' },
+      connections: 4,
+    });
+    try {
+      const result = await runEvolution({ run: multi, dispatch, evaluator });
+      expect(result.hallOfFame.length).toBeGreaterThan(0);
+      expect(frontOutcome(result)).toBe(frontOutcome(reference));
+    } finally {
+      await evaluator.close();
+    }
   });
 
   it('is refused without the function key', async () => {

@@ -18,7 +18,12 @@ import {
 } from '@galapagos/client';
 import { referenceExperiment } from '@galapagos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcome, testDispatch } from '../../../packages/core/test-fixtures/adapters.mjs';
+import {
+  frontOutcome,
+  multiObjectiveRun,
+  outcome,
+  testDispatch,
+} from '../../../packages/core/test-fixtures/adapters.mjs';
 import { startOffline } from './helpers.js';
 
 const FUNCTION = 'galapagos-dev-evaluate';
@@ -116,6 +121,25 @@ describe('under serverless-offline', () => {
     try {
       const result = await runEvolution({ run, dispatch, evaluator });
       expect(outcome(result)).toBe(outcome(reference));
+    } finally {
+      await evaluator.close();
+    }
+  });
+
+  it('carries fitness vectors: an NSGA-II run gives the front of the embedded run', async () => {
+    const multi = multiObjectiveRun();
+    const embedded = await createEmbeddedEvaluator({ workers: 2 });
+    const local = await runEvolution({ run: multi, dispatch, evaluator: embedded });
+    await embedded.close();
+    const evaluator = await createLambdaEvaluator({
+      functionName: FUNCTION,
+      endpoint: offline.invoke,
+      region: 'eu-west-1',
+    });
+    try {
+      const result = await runEvolution({ run: multi, dispatch, evaluator });
+      expect(result.hypervolume).toBeGreaterThan(0);
+      expect(frontOutcome(result)).toBe(frontOutcome(local));
     } finally {
       await evaluator.close();
     }

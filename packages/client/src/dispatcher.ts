@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Cost, type Genome, genomeKey } from '@galapagos/core';
+import { type Cost, type Fitness, type Genome, genomeKey } from '@galapagos/core';
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 import type { DispatchConfig } from './config/schema.js';
@@ -83,7 +83,7 @@ export class Dispatcher {
     evaluationsSent: 0,
     penalised: 0,
   };
-  private readonly cache = new Map<string, number>();
+  private readonly cache = new Map<string, Fitness>();
   /** The longest any request has taken to answer so far, ms (see requestTimeoutMs). */
   private slowestReplyMs = 0;
   private readonly limit: ReturnType<typeof pLimit>;
@@ -138,8 +138,8 @@ export class Dispatcher {
       signal?: AbortSignal | undefined;
       onProgress?: (done: number, total: number) => void;
     } = {},
-  ): Promise<number[]> {
-    const fitness = new Array<number>(genomes.length);
+  ): Promise<Fitness[]> {
+    const fitness = new Array<Fitness>(genomes.length);
     // Which genome indices each distinct pending genome stands for.
     const pending = new Map<string, { genome: Genome; at: number[] }>();
     const order: { genome: Genome; at: number[] }[] = [];
@@ -212,7 +212,7 @@ export class Dispatcher {
    * genomes are found, and those get the penalty (fitness is pure, so the others' values are
    * what they would have been).
    */
-  private async sendOrPenalise(genomes: Genome[], signal: AbortSignal): Promise<number[]> {
+  private async sendOrPenalise(genomes: Genome[], signal: AbortSignal): Promise<Fitness[]> {
     try {
       return await this.send(genomes, signal);
     } catch (error) {
@@ -261,7 +261,7 @@ export class Dispatcher {
   }
 
   /** One batch, with a timeout per request and retries with jittered exponential backoff. */
-  private send(genomes: Genome[], signal: AbortSignal): Promise<number[]> {
+  private send(genomes: Genome[], signal: AbortSignal): Promise<Fitness[]> {
     const { problem, params, cost } = this.problem;
     const request = { problem, params, ...(cost && cost.ms > 0 ? { cost } : {}), genomes };
     let timeouts = 0;

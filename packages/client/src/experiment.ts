@@ -34,6 +34,8 @@ export function parseSeeds(text: string): number[] {
 /** One seed's outcome. */
 export interface SeedResult {
   readonly seed: number;
+  /** The seed's figure: its best fitness, or for a multi-objective problem its final hypervolume. */
+  readonly score: number;
   readonly best: Evaluated;
   readonly evaluations: number;
   /** Evaluations until the logbook first reached the target (undefined: never, or no target). */
@@ -45,6 +47,8 @@ export interface SeedResult {
 /** What the experiment reports over all seeds. */
 export interface ExperimentSummary {
   readonly seeds: number;
+  /** What each seed's score is. */
+  readonly measure: 'best fitness' | 'hypervolume';
   readonly objective: 'max' | 'min';
   readonly bestMean: number;
   /** Sample standard deviation (n - 1) of the seeds' best fitness. */
@@ -106,8 +110,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   if (!registry.has(run.problem))
     throw new ConfigError('GALAPAGOS_ERR_UNKNOWN_PROBLEM', `unknown problem "${run.problem}"`);
   const { instance } = registry.resolve(run.problem, engineConfig(run).params ?? {});
-  const objective = instance.objective;
-  const target = run.stop?.targetFitness ?? instance.optimum;
+  const multi = instance.objectives !== undefined;
+  // A front is scored by its hypervolume (larger is better) and has no one target fitness.
+  const objective = multi ? 'max' : instance.objective;
+  const target = multi ? undefined : (run.stop?.targetFitness ?? instance.optimum);
   const dispatch = {
     ...options.dispatch,
     concurrency: Math.max(1, Math.floor(options.dispatch.concurrency / seeds.length)),
@@ -125,6 +131,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       });
       const seedResult: SeedResult = {
         seed,
+        score: multi ? (result.hypervolume ?? Number.NaN) : result.best.fitness,
         best: result.best,
         evaluations: result.evaluations,
         evaluationsToTarget: evaluationsTo(result.logbook, target, objective),
@@ -135,7 +142,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       return seedResult;
     }),
   );
-  const bests = runs.map((r) => r.best.fitness);
+  const bests = runs.map((r) => r.score);
   const mean = bests.reduce((a, b) => a + b, 0) / bests.length;
   const sd =
     bests.length > 1
@@ -148,6 +155,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     runs,
     summary: {
       seeds: runs.length,
+      measure: multi ? 'hypervolume' : 'best fitness',
       objective,
       bestMean: mean,
       bestSd: sd,

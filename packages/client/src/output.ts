@@ -3,16 +3,32 @@ import type { RunResult } from './run.js';
 
 const num = (x: number): string =>
   Number.isInteger(x) ? String(x) : x.toPrecision(6).replace(/\.?0+$/, '');
-const WIDTHS = [5, 7, 12, 12, 12, 12] as const;
+const WIDTHS = [5, 7, 12, 12, 12, 12, 12] as const;
 const row = (cells: readonly string[]): string =>
   cells.map((c, i) => c.padStart(WIDTHS[i]!)).join(' ');
 
-/** The DEAP logbook header: `gen nevals max avg min std`. */
-export const logbookHeader = (): string => row(['gen', 'nevals', 'max', 'avg', 'min', 'std']);
+/**
+ * The DEAP logbook header: `gen nevals max avg min std` (multi-objective: of the first
+ * objective, then the hypervolume `hv`).
+ */
+export const logbookHeader = (multi = false): string =>
+  row(['gen', 'nevals', 'max', 'avg', 'min', 'std', ...(multi ? ['hv'] : [])]);
 
 /** One logbook line. */
 export const logbookLine = (e: LogbookEntry): string =>
-  row([String(e.gen), String(e.nevals), num(e.max), num(e.avg), num(e.min), num(e.std)]);
+  row([
+    String(e.gen),
+    String(e.nevals),
+    num(e.max),
+    num(e.avg),
+    num(e.min),
+    num(e.std),
+    ...(e.hypervolume === undefined ? [] : [num(e.hypervolume)]),
+  ]);
+
+/** A fitness for humans: a number, or a vector in brackets. */
+const showFitness = (f: number | readonly number[]): string =>
+  typeof f === 'number' ? num(f) : `[${f.map(num).join(', ')}]`;
 
 /** A genome for humans: bit strings as they are, arrays shortened past 40 genes. */
 export function showGenome(genome: Genome): string {
@@ -30,8 +46,14 @@ export function summary(
   rounds: number,
 ): string[] {
   const seconds = result.elapsedMs / 1000;
+  const front = result.objectives
+    ? [
+        `Pareto front: ${result.hallOfFame.length} individuals${result.hypervolume === undefined ? '' : `, hypervolume ${num(result.hypervolume)} (reference point [${result.referencePoint!.join(', ')}])`}`,
+      ]
+    : [];
   const lines = [
-    `best: ${showGenome(result.best.genome)}  fitness ${num(result.best.fitness)}`,
+    ...front,
+    `${result.objectives ? 'best in the first objective' : 'best'}: ${showGenome(result.best.genome)}  fitness ${showFitness(result.best.fitness)}`,
     `target ${target}: ${result.evaluations} evaluations (${result.evaluationsSent} sent, ${result.cacheHits} from cache) in ${rounds} rounds, ${seconds.toFixed(2)} s, ${result.evalsPerSecond.toFixed(0)} evaluations/s, ${result.retries} retries`,
   ];
   if (result.stoppedBy !== 'generations')

@@ -126,6 +126,8 @@ function standIn(summary: ProblemSummary, where: string): ProblemDefinition {
       return {
         genome: summary.genome,
         objective: summary.objective,
+        ...(summary.objectives ? { objectives: summary.objectives } : {}),
+        ...(summary.referencePoint ? { referencePoint: summary.referencePoint } : {}),
         ...(summary.optimum === undefined ? {} : { optimum: summary.optimum }),
         fitness: () => {
           throw new Error(`problem "${summary.id}" is evaluated on the target only`);

@@ -36,8 +36,15 @@ export interface RunResult {
   readonly seed: number;
   readonly logbook: readonly LogbookEntry[];
   readonly best: Evaluated;
-  /** The best distinct individuals, best first (`run.hallOfFame` of them). */
+  /**
+   * The best distinct individuals, best first (`run.hallOfFame` of them); for a
+   * multi-objective problem, the Pareto front found (best first in the first objective).
+   */
   readonly hallOfFame: readonly Evaluated[];
+  /** Multi-objective problems: their objectives, and the final front's hypervolume. */
+  readonly objectives?: readonly ('max' | 'min')[];
+  readonly hypervolume?: number;
+  readonly referencePoint?: readonly number[];
   /** The rule that ended the run: generations, evaluations, targetFitness, stagnation, timeMs. */
   readonly stoppedBy: StopReason;
   /** Evaluations the engine asked for (the sum of nevals). */
@@ -110,6 +117,17 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     logbook: result.logbook,
     best: result.best,
     hallOfFame: result.hallOfFame,
+    ...(result.state.objectives
+      ? {
+          objectives: result.state.objectives,
+          ...(result.logbook.at(-1)?.hypervolume === undefined
+            ? {}
+            : {
+                hypervolume: result.logbook.at(-1)!.hypervolume!,
+                referencePoint: result.state.referencePoint!,
+              }),
+        }
+      : {}),
     stoppedBy: result.stoppedBy,
     evaluations,
     evaluationsSent: stats.evaluationsSent,

@@ -89,6 +89,17 @@ export {
   selRoulette,
   selTournament,
 } from './operators/selection.js';
+export {
+  crowdingDistance,
+  dominates,
+  hypervolume,
+  nonDominatedSort,
+  type Objectives,
+  type Point,
+  rankAndCrowding,
+  selNSGA2,
+  selTournamentDCD,
+} from './pareto/pareto.js';
 export { knapsack } from './problems/knapsack.js';
 export { nqueens } from './problems/nqueens.js';
 export { onemax } from './problems/onemax.js';
@@ -107,6 +118,7 @@ export { sphere } from './problems/sphere.js';
 export { tsp } from './problems/tsp.js';
 export {
   defineProblem,
+  type Fitness,
   type FitnessValue,
   type Objective,
   type ParamsOf,

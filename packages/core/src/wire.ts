@@ -50,7 +50,13 @@ export type EvaluateRequest = Static<typeof EvaluateRequestSchema>;
 /** `POST /v1/evaluate` reply: `fitness[i]` belongs to `genomes[i]`. */
 export const EvaluateResponseSchema = Type.Object(
   {
-    fitness: Type.Array(Type.Number()),
+    fitness: Type.Array(
+      Type.Union([Type.Number(), Type.Array(Type.Number(), { minItems: 2, maxItems: 64 })]),
+      {
+        description:
+          'One per genome: a number, or for a multi-objective problem one number per objective.',
+      },
+    ),
     problem: Type.String(),
     count: Type.Integer({ minimum: 0 }),
     elapsedMs: Type.Number({ minimum: 0, description: 'Server-side evaluation time.' }),
@@ -76,6 +82,16 @@ export const ProblemSummarySchema = Type.Object({
   title: Type.String(),
   description: Type.String(),
   objective: Type.Union([Type.Literal('max'), Type.Literal('min')]),
+  objectives: Type.Optional(
+    Type.Array(Type.Union([Type.Literal('max'), Type.Literal('min')]), {
+      minItems: 2,
+      maxItems: 64,
+      description: "A multi-objective problem's objectives; fitness is then a vector.",
+    }),
+  ),
+  referencePoint: Type.Optional(
+    Type.Array(Type.Number(), { description: 'Where its hypervolume is measured from.' }),
+  ),
   genome: GenomeSpecSchema,
   optimum: Type.Optional(Type.Number()),
   params: Type.Unknown({ description: 'JSON Schema of the parameters, with defaults.' }),

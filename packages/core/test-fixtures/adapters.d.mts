@@ -15,3 +15,17 @@ export interface TestDispatch {
   cache: boolean;
 }
 export function testDispatch(over?: Partial<TestDispatch>): TestDispatch;
+
+export function multiObjectiveRun(over?: Record<string, unknown>): {
+  problem: string;
+  params: Record<string, unknown>;
+  population: number;
+  generations: number;
+  cxpb: number;
+  mutpb: number;
+  algorithm: { name: 'nsga2' };
+  selection: { name: 'selTournament'; tournsize: number };
+  hallOfFame: number;
+  seed: number;
+};
+export function frontOutcome(result: { logbook: unknown; hallOfFame: unknown }): string;

@@ -24,3 +24,22 @@ export const testDispatch = (over = {}) => ({
   cache: true,
   ...over,
 });
+
+/** A small multi-objective run (NSGA-II on ZDT1), for targets to carry fitness vectors. */
+export const multiObjectiveRun = (over = {}) => ({
+  problem: 'zdt1',
+  params: { variables: 8 },
+  population: 16,
+  generations: 4,
+  cxpb: 0.9,
+  mutpb: 1,
+  algorithm: { name: 'nsga2' },
+  selection: { name: 'selTournament', tournsize: 3 },
+  hallOfFame: 1,
+  seed: 5,
+  ...over,
+});
+
+/** What must not change for a multi-objective run: logbook (hypervolumes included) and front. */
+export const frontOutcome = (result) =>
+  JSON.stringify({ logbook: result.logbook, front: result.hallOfFame });

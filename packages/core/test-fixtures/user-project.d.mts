@@ -7,6 +7,8 @@ export interface UserProject {
   readonly python: string;
   /** A module whose fitness throws for genomes starting 1111 (problem `fragile-onemax`). */
   readonly fragile: string;
+  /** A two-objective module (problem `beam`: max stiffness, min mass). */
+  readonly tradeoff: string;
   /** Modules that must be refused, by file name. */
   readonly faulty: Readonly<Record<string, string>>;
   /** This build of @galapagos/core. */

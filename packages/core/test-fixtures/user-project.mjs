@@ -72,6 +72,30 @@ export const problems = [
   }),
 ];
 `,
+  // A design trade-off: two objectives, one maximised, one minimised, using the npm package.
+  'tradeoff.ts': `import { defineProblem } from '@galapagos/core';
+import { polynomial } from 'curve-tools';
+
+/** A beam: maximise its stiffness, minimise its mass (a vector fitness). */
+export const problems = [
+  defineProblem({
+    id: 'beam',
+    title: 'Beam',
+    description: 'Stiffness against mass.',
+    params: { type: 'object', properties: {} },
+    instantiate: () => ({
+      genome: { kind: 'real', length: 3, low: 0.1, high: 2 },
+      objective: 'max',
+      objectives: ['max', 'min'],
+      referencePoint: [0, 20],
+      fitness: (genome) => {
+        const [w, h, t] = genome as number[];
+        return [polynomial([w, 0, 0], h) * t, w * h + t * 2];
+      },
+    }),
+  }),
+];
+`,
   // A fitness that fails for some genomes (a simulator that diverges).
   'fragile.mjs': `export const problems = [{
   id: 'fragile-onemax', title: 'Fragile OneMax', description: 'Fails for genomes starting 1111.',
@@ -113,6 +137,7 @@ export function writeUserProject({ edit = false } = {}) {
     fitness: join(dir, 'fitness.ts'),
     python: join(dir, 'python.ts'),
     fragile: join(dir, 'fragile.mjs'),
+    tradeoff: join(dir, 'tradeoff.ts'),
     faulty: Object.fromEntries(Object.keys(faulty).map((n) => [n, join(dir, n)])),
     coreRoot,
   };

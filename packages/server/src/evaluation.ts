@@ -51,7 +51,12 @@ export async function evaluateRequest(
     const elapsedMs = performance.now() - started;
     metrics.evaluations.inc({ problem: request.problem }, fitness.length);
     metrics.latency.observe({ problem: request.problem }, elapsedMs / 1000);
-    return { fitness, problem: request.problem, count: fitness.length, elapsedMs };
+    return {
+      fitness: fitness as EvaluateResponse['fitness'],
+      problem: request.problem,
+      count: fitness.length,
+      elapsedMs,
+    };
   } catch (error) {
     if (timedOut && isGalapagosError(error, 'GALAPAGOS_ERR_ABORTED'))
       throw new ServerError(

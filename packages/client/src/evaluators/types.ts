@@ -1,4 +1,4 @@
-import type { EvaluateRequest, Health, ProblemList } from '@galapagos/core';
+import type { EvaluateRequest, Fitness, Health, ProblemList } from '@galapagos/core';
 
 /** One server's answer to a health check. */
 export interface TargetHealth {
@@ -39,7 +39,8 @@ export interface Evaluator {
   readonly maxBatchGenomes?: number | undefined;
   /** Largest cost.ms × genomes one request may ask for, where the target says. */
   readonly maxCostTotalMs?: number | undefined;
-  evaluate(request: EvaluateRequest, options: { signal: AbortSignal }): Promise<number[]>;
+  /** One fitness per genome: a number, or a vector for a multi-objective problem. */
+  evaluate(request: EvaluateRequest, options: { signal: AbortSignal }): Promise<Fitness[]>;
   health(): Promise<TargetHealth[]>;
   /**
    * The problems each server (replica, function) serves, with their fingerprints: the run

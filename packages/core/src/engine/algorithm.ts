@@ -1,12 +1,14 @@
 import { GalapagosError } from '../errors.js';
 import { randomGenome } from '../genome.js';
+import { nonDominatedSort } from '../pareto/pareto.js';
 import { defaultRegistry, type ProblemRegistry } from '../problems/registry.js';
+import type { Fitness } from '../problems/types.js';
 import { isRandomState, Random, seedState } from '../random.js';
 import { breed, populationSizes, survivors } from './algorithms.js';
 import { resolveConfig } from './config.js';
 import { updateHallOfFame } from './hall-of-fame.js';
 import type { AskResult, EngineState, Evaluated, Individual } from './state.js';
-import { logbookEntry } from './statistics.js';
+import { logbookEntry, objectivesEntry } from './statistics.js';
 import { stopRuleMet } from './stop.js';
 
 /**
@@ -26,6 +28,8 @@ export function init(config: unknown, registry: ProblemRegistry = defaultRegistr
     config: resolved,
     genome: instance.genome,
     objective: instance.objective,
+    ...(instance.objectives ? { objectives: [...instance.objectives] } : {}),
+    ...(instance.referencePoint ? { referencePoint: [...instance.referencePoint] } : {}),
     generation: 0,
     rng: rng.state(),
     population,
@@ -87,7 +91,11 @@ export function ask(state: EngineState): AskResult {
  * then — unless this was the last generation — breeds the next population (see
  * `algorithms.ts`). Returns a new state; the input is not modified.
  */
-export function tell(state: EngineState, fitness: readonly number[]): EngineState {
+export function tell<F extends Fitness = number>(
+  input: EngineState<F>,
+  fitness: readonly Fitness[],
+): EngineState<F> {
+  const state = input as unknown as EngineState;
   assertState(state);
   if (isComplete(state))
     throw new GalapagosError('GALAPAGOS_ERR_RUN_COMPLETE', 'the run has already finished');
@@ -95,16 +103,17 @@ export function tell(state: EngineState, fitness: readonly number[]): EngineStat
   const sign = objective === 'max' ? 1 : -1;
   const score = (f: number): number => sign * f;
 
+  const objectives = state.objectives?.length ?? 0;
   let next = 0;
   const evaluated: Evaluated[] = state.population.map((ind) => {
     if (ind.fitness !== null) return ind as Evaluated;
     const f = fitness[next++];
-    if (typeof f !== 'number' || !Number.isFinite(f))
+    if (!fitnessFits(f, objectives))
       throw new GalapagosError(
         'GALAPAGOS_ERR_INVALID_FITNESS',
-        `fitness ${next - 1} must be a finite number, got ${String(f)}`,
+        `fitness ${next - 1} must be ${objectives === 0 ? 'a finite number' : `${objectives} finite numbers`}, got ${JSON.stringify(f) ?? String(f)}`,
       );
-    return { genome: ind.genome, fitness: f };
+    return { genome: ind.genome, fitness: f as number };
   });
   if (next !== fitness.length)
     throw new GalapagosError(
@@ -114,6 +123,40 @@ export function tell(state: EngineState, fitness: readonly number[]): EngineStat
 
   const rng = new Random(state.rng);
   const population = survivors(state, evaluated, rng);
+  const { parents: _bredFrom, ...rest } = state;
+  const recorded: EngineState = {
+    ...rest,
+    population,
+    ...(state.objectives
+      ? recordMany(state, population, next)
+      : recordOne(state, evaluated, population, next, score)),
+    evaluations: state.evaluations + next,
+    rng: rng.state(),
+  };
+  if (isComplete(recorded)) return recorded as unknown as EngineState<F>;
+  const stoppedBy = stopRuleMet(recorded);
+  return (stoppedBy ? { ...recorded, stoppedBy } : advance(recorded)) as unknown as EngineState<F>;
+}
+
+/** Whether a fitness value has the problem's shape: a finite number, or one per objective. */
+function fitnessFits(f: unknown, objectives: number): boolean {
+  if (objectives === 0) return typeof f === 'number' && Number.isFinite(f);
+  return (
+    Array.isArray(f) &&
+    f.length === objectives &&
+    f.every((v) => typeof v === 'number' && Number.isFinite(v))
+  );
+}
+
+/** A single-objective generation's record: hall of fame, best, logbook line. */
+function recordOne(
+  state: EngineState,
+  evaluated: readonly Evaluated[],
+  population: readonly Evaluated[],
+  nevals: number,
+  score: (f: number) => number,
+) {
+  const { config } = state;
   const hallOfFame = updateHallOfFame(state.hallOfFame, evaluated, config.hallOfFame, score);
   let best = state.best;
   let bestSince = state.bestSince ?? 0;
@@ -124,23 +167,39 @@ export function tell(state: EngineState, fitness: readonly number[]): EngineStat
     }
   const entry = logbookEntry(
     state.generation,
-    next,
+    nevals,
     population.map((i) => i.fitness),
   );
-  const { parents: _bredFrom, ...rest } = state;
-  const recorded: EngineState = {
-    ...rest,
-    population,
+  return {
     hallOfFame,
     best,
     ...(config.stop?.stagnation === undefined ? {} : { bestSince }),
     logbook: [...state.logbook, entry],
-    evaluations: state.evaluations + next,
-    rng: rng.state(),
   };
-  if (isComplete(recorded)) return recorded;
-  const stoppedBy = stopRuleMet(recorded);
-  return stoppedBy ? { ...recorded, stoppedBy } : advance(recorded);
+}
+
+/**
+ * A multi-objective generation's record: the hall of fame is the population's first front
+ * (what DEAP's NSGA-II reports), best first in the first objective, `best` its first member,
+ * and the logbook line has each objective's statistics and that front's hypervolume.
+ */
+function recordMany(state: EngineState, population: readonly Evaluated[], nevals: number) {
+  const objectives = state.objectives!;
+  const points = population.map((i) => i.fitness as unknown as readonly number[]);
+  const firstFront = nonDominatedSort(points, objectives)[0] ?? [];
+  const sign = objectives[0] === 'max' ? -1 : 1;
+  // The front best first in the first objective, ties by position: deterministic.
+  const front = [...firstFront].sort((a, b) => sign * (points[a]![0]! - points[b]![0]!) || a - b);
+  const entry = objectivesEntry(
+    state.generation,
+    nevals,
+    points,
+    objectives,
+    state.referencePoint,
+    firstFront.map((i) => points[i]!),
+  );
+  const hallOfFame = front.map((i) => population[i]!);
+  return { hallOfFame, best: hallOfFame[0] ?? null, logbook: [...state.logbook, entry] };
 }
 
 /** The next generation of a recorded state, drawing from its generator (see `algorithms.ts`). */

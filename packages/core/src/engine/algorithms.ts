@@ -6,8 +6,13 @@
  * - `mu-plus-lambda`: `eaMuPlusLambda`. `lambda` offspring are made with `varOr`, and the
  *   next population is the `mu` (the population size) selected from parents and offspring.
  * - `mu-comma-lambda`: `eaMuCommaLambda`. The same, selecting from the offspring only.
+ * - `nsga2`: Deb's NSGA-II as DEAP's example runs it, for multi-objective problems. Parents
+ *   are picked by `selTournamentDCD` (dominance, then crowding distance), pairs crossed with
+ *   probability `cxpb` and each child mutated with probability `mutpb`; the next population
+ *   is `selNSGA2` of parents and offspring (fronts, then crowding distance).
  */
 import Type, { type Static } from 'typebox';
+import { rankAndCrowding, selNSGA2, selTournamentDCD } from '../pareto/pareto.js';
 import type { Random } from '../random.js';
 import type { EngineConfig } from './config.js';
 import type { EngineState, Evaluated, Individual } from './state.js';
@@ -48,6 +53,14 @@ export const AlgorithmSchema = Type.Union([
         "DEAP's eaMuCommaLambda: lambda offspring by varOr (lambda >= mu), the next mu selected from the offspring.",
     },
   ),
+  Type.Object(
+    { name: Type.Literal('nsga2') },
+    {
+      additionalProperties: false,
+      description:
+        'NSGA-II for multi-objective problems (population a multiple of 4): selTournamentDCD, variation, selNSGA2 over parents and offspring.',
+    },
+  ),
 ]);
 export type AlgorithmConfig = Static<typeof AlgorithmSchema>;
 
@@ -58,7 +71,9 @@ export const algorithmOf = (config: EngineConfig): AlgorithmConfig => config.alg
 /** The sizes a state's population may have: the population, or the offspring awaiting fitness. */
 export function populationSizes(config: EngineConfig): number[] {
   const algorithm = algorithmOf(config);
-  return algorithm.name === 'simple' ? [config.population] : [config.population, algorithm.lambda];
+  return algorithm.name === 'simple' || algorithm.name === 'nsga2'
+    ? [config.population]
+    : [config.population, algorithm.lambda];
 }
 
 const scoreOf = (state: EngineState) => {
@@ -77,6 +92,12 @@ export function survivors(
   rng: Random,
 ): Evaluated[] {
   const algorithm = algorithmOf(state.config);
+  if (algorithm.name === 'nsga2') {
+    // DEAP sorts the initial population too (it assigns the crowding distances).
+    const pool = [...(state.parents ?? []), ...evaluated];
+    const points = pool.map((i) => i.fitness as unknown as readonly number[]);
+    return selNSGA2(points, state.config.population, state.objectives!).map((i) => pool[i]!);
+  }
   if (algorithm.name === 'simple' || state.parents === undefined) return evaluated.slice();
   const pool = algorithm.name === 'mu-plus-lambda' ? [...state.parents, ...evaluated] : evaluated;
   const chosen = select(state.config, pool.map(scoreOf(state)), state.config.population, rng);
@@ -122,9 +143,33 @@ export function breed(state: EngineState, rng: Random): EngineState {
     const offspring = varAnd(config, state.genome, parents, rng);
     return { ...state, population: [...offspring, ...hallOfFame] };
   }
+  if (algorithm.name === 'nsga2')
+    return { ...state, parents: population, population: nsga2Offspring(state, population, rng) };
   return {
     ...state,
     parents: population,
     population: varOr(state, population, algorithm.lambda, rng),
   };
+}
+
+/**
+ * NSGA-II's offspring, as DEAP's example makes them: parents by `selTournamentDCD`, each pair
+ * crossed with probability `cxpb`, each child mutated with probability `mutpb`; all of them
+ * evaluated.
+ */
+function nsga2Offspring(state: EngineState, population: readonly Evaluated[], rng: Random) {
+  const { config, genome: spec } = state;
+  const points = population.map((i) => i.fitness as unknown as readonly number[]);
+  const { crowding } = rankAndCrowding(points, state.objectives!);
+  const picked = selTournamentDCD(points, crowding, population.length, state.objectives!, rng);
+  const genomes = picked.map((i) => population[i]!.genome);
+  for (let i = 1; i < genomes.length; i += 2)
+    if (rng.next() <= config.cxpb)
+      [genomes[i - 1], genomes[i]] = crossover(config, spec, genomes[i - 1]!, genomes[i]!, rng);
+  return genomes.map(
+    (genome): Individual => ({
+      genome: rng.next() < config.mutpb ? mutate(config, spec, genome, rng) : genome,
+      fitness: null,
+    }),
+  );
 }

@@ -39,11 +39,21 @@ export function assertResumableState(
     refuse('/genome', `does not match problem "${state.config.problem}"'s genome`);
   if (instance.objective !== state.objective)
     refuse('/objective', `must be "${instance.objective}" for problem "${state.config.problem}"`);
+  if (JSON.stringify(instance.objectives) !== JSON.stringify(state.objectives))
+    refuse(
+      '/objectives',
+      `must be ${JSON.stringify(instance.objectives ?? null)} for problem "${state.config.problem}"`,
+    );
   const individuals: [string, { genome: unknown; fitness: unknown }, boolean][] = [
     ...state.population.map((ind, i): [string, typeof ind, boolean] => [
       `/population/${i}`,
       ind,
       true,
+    ]),
+    ...(state.parents ?? []).map((ind, i): [string, typeof ind, boolean] => [
+      `/parents/${i}`,
+      ind,
+      false,
     ]),
     ...state.hallOfFame.map((ind, i): [string, typeof ind, boolean] => [
       `/hallOfFame/${i}`,
@@ -56,8 +66,16 @@ export function assertResumableState(
     if (ind === null || typeof ind !== 'object') refuse(path, 'must be an individual');
     const wrong = genomeProblem(instance.genome, ind.genome);
     if (wrong) refuse(`${path}/genome`, wrong);
-    if (!(finite(ind.fitness) || (mayBeUnevaluated && ind.fitness === null)))
-      refuse(`${path}/fitness`, `must be a finite number${mayBeUnevaluated ? ' or null' : ''}`);
+    const m = state.objectives?.length ?? 0;
+    const fits =
+      m === 0
+        ? finite(ind.fitness)
+        : Array.isArray(ind.fitness) && ind.fitness.length === m && ind.fitness.every(finite);
+    if (!(fits || (mayBeUnevaluated && ind.fitness === null)))
+      refuse(
+        `${path}/fitness`,
+        `must be ${m === 0 ? 'a finite number' : `${m} finite numbers`}${mayBeUnevaluated ? ' or null' : ''}`,
+      );
   }
   state.logbook.forEach((entry, i) => {
     for (const key of ['gen', 'nevals', 'max', 'avg', 'min', 'std'] as const)

@@ -182,9 +182,34 @@ export function resolveConfig(input: unknown, registry: ProblemRegistry): Engine
         message: `${name} does not suit ${spec.kind} genomes; use one of ${suited.join(', ')}`,
       });
   }
-  const algorithm = config.algorithm ?? { name: 'simple' as const };
+  const multi = instance.objectives !== undefined;
+  // Without one named, the algorithm suits the problem: NSGA-II for several objectives.
+  const algorithm: AlgorithmConfig =
+    config.algorithm ?? (multi ? { name: 'nsga2' } : { name: 'simple' });
   let population = config.population;
-  if (algorithm.name !== 'simple') {
+  if (multi && algorithm.name !== 'nsga2')
+    more.push({
+      path: '/algorithm',
+      message: `problem "${config.problem}" has ${instance.objectives!.length} objectives: use { "name": "nsga2" }`,
+    });
+  if (!multi && algorithm.name === 'nsga2')
+    more.push({
+      path: '/algorithm/name',
+      message: `nsga2 is for multi-objective problems; "${config.problem}" has one objective`,
+    });
+  if (algorithm.name === 'nsga2' && population % 4 !== 0)
+    more.push({
+      path: '/population',
+      message: `must be a multiple of 4 for nsga2 (its tournaments take four at a time), got ${population}`,
+    });
+  if (multi)
+    for (const rule of ['targetFitness', 'stagnation'] as const)
+      if (config.stop?.[rule] !== undefined)
+        more.push({
+          path: `/stop/${rule}`,
+          message: 'applies to single-objective problems only (a front has no one best fitness)',
+        });
+  if (algorithm.name === 'mu-plus-lambda' || algorithm.name === 'mu-comma-lambda') {
     const given = (input as { population?: unknown }).population;
     if (algorithm.mu !== undefined && given !== undefined && given !== algorithm.mu)
       more.push({
@@ -203,7 +228,7 @@ export function resolveConfig(input: unknown, registry: ProblemRegistry): Engine
         message: `must be at least mu (${population}) for mu-comma-lambda`,
       });
   }
-  if (config.hallOfFame >= population)
+  if (!multi && config.hallOfFame >= population)
     more.push({ path: '/hallOfFame', message: 'must be smaller than the population' });
   if (more.length > 0) refuse(more);
 
@@ -216,7 +241,12 @@ export function resolveConfig(input: unknown, registry: ProblemRegistry): Engine
     mutpb: config.mutpb,
     ...(algorithm.name === 'simple'
       ? {}
-      : { algorithm: { name: algorithm.name, lambda: algorithm.lambda } }),
+      : {
+          algorithm:
+            algorithm.name === 'nsga2'
+              ? { name: algorithm.name }
+              : { name: algorithm.name, lambda: algorithm.lambda },
+        }),
     selection: config.selection ?? { name: 'selTournament', tournsize: 3 },
     crossover,
     mutation: { ...mutation, indpb: mutation.indpb ?? 1 / spec.length } as EngineConfig['mutation'],

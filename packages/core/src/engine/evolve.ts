@@ -1,6 +1,7 @@
 import { GalapagosError } from '../errors.js';
 import type { Genome } from '../genome.js';
 import { defaultRegistry, type ProblemRegistry } from '../problems/registry.js';
+import type { Fitness } from '../problems/types.js';
 import { ask, init, isComplete, tell } from './algorithm.js';
 import type { EngineState, Evaluated, LogbookEntry } from './state.js';
 import type { StopReason } from './stop.js';
@@ -17,7 +18,7 @@ export interface EvaluationContext {
 export type Evaluate = (
   genomes: Genome[],
   context: EvaluationContext,
-) => Promise<readonly number[]> | readonly number[];
+) => Promise<readonly Fitness[]> | readonly Fitness[];
 
 export interface EvolveOptions {
   readonly evaluate: Evaluate;
@@ -106,6 +107,6 @@ export function localEvaluate(registry: ProblemRegistry = defaultRegistry): Eval
   return (genomes, { problem, params }) => {
     const { instance } = registry.resolve(problem, params);
     const values = genomes.map((g) => instance.fitness(g));
-    return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as number[]);
+    return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as Fitness[]);
   };
 }

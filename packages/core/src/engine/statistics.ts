@@ -1,4 +1,5 @@
-import type { LogbookEntry } from './state.js';
+import { hypervolume, nonDominatedSort, type Objectives } from '../pareto/pareto.js';
+import type { LogbookEntry, ObjectiveStats } from './state.js';
 
 /** The logbook line for one population's fitness values (DEAP `Statistics.compile`). */
 export function logbookEntry(
@@ -18,4 +19,35 @@ export function logbookEntry(
   let squares = 0;
   for (const f of fitness) squares += (f - avg) * (f - avg);
   return { gen, nevals, max, avg, min, std: Math.sqrt(squares / fitness.length) };
+}
+
+/** Max, mean, min and population standard deviation of some values. */
+function stats(values: readonly number[]): ObjectiveStats {
+  const { max, avg, min, std } = logbookEntry(0, 0, values);
+  return { max, avg, min, std };
+}
+
+/**
+ * The logbook line of a multi-objective population: each objective's statistics (the line's
+ * own fields are the first objective's) and, with a reference point, the hypervolume of the
+ * population's first front.
+ */
+export function objectivesEntry(
+  gen: number,
+  nevals: number,
+  fitness: readonly (readonly number[])[],
+  objectives: Objectives,
+  referencePoint: readonly number[] | undefined,
+  front: readonly (readonly number[])[] = (nonDominatedSort(fitness, objectives)[0] ?? []).map(
+    (i) => fitness[i]!,
+  ),
+): LogbookEntry {
+  const perObjective = objectives.map((_, i) => stats(fitness.map((f) => f[i]!)));
+  return {
+    gen,
+    nevals,
+    ...perObjective[0]!,
+    objectives: perObjective,
+    ...(referencePoint ? { hypervolume: hypervolume(front, referencePoint, objectives) } : {}),
+  };
 }

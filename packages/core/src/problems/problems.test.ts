@@ -28,9 +28,20 @@ function knapsackOptimum(capacity: number, weights: readonly number[], values: r
 }
 
 describe('problem registry', () => {
-  it('ships the six reference problems', () => {
+  it('ships the six reference problems and four multi-objective benchmarks', () => {
     expect(defaultRegistry.ids().sort()).toEqual(
-      ['knapsack', 'nqueens', 'onemax', 'rastrigin', 'sphere', 'tsp'].sort(),
+      [
+        'knapsack',
+        'nqueens',
+        'onemax',
+        'rastrigin',
+        'sphere',
+        'tsp',
+        'zdt1',
+        'zdt2',
+        'zdt3',
+        'dtlz2',
+      ].sort(),
     );
   });
 
@@ -78,11 +89,12 @@ describe('problem registry', () => {
     expect(() => createRegistry([bad])).toThrow(/invalid problem id/);
   });
 
-  it('summarises every problem with its default genome and optimum', () => {
+  it('summarises every problem with its default genome, and its optimum or its objectives', () => {
     for (const s of defaultRegistry.summaries()) {
       expect(s.params).toHaveProperty('type', 'object');
       expect(s.genome.length).toBeGreaterThan(0);
-      expect(typeof s.optimum).toBe('number');
+      if (s.objectives) expect(s.referencePoint).toHaveLength(s.objectives.length);
+      else expect(typeof s.optimum).toBe('number');
     }
   });
 
@@ -93,13 +105,49 @@ describe('problem registry', () => {
       for (let i = 0; i < 50; i++) {
         const g = randomGenome(instance.genome, rng);
         expect(genomeProblem(instance.genome, g)).toBeUndefined();
-        const f = instance.fitness(g) as number;
+        const value = instance.fitness(g) as number | number[];
+        if (instance.objectives) {
+          expect(value).toHaveLength(instance.objectives.length);
+          expect((value as number[]).every(Number.isFinite)).toBe(true);
+          continue;
+        }
+        const f = value as number;
         expect(Number.isFinite(f)).toBe(true);
         if (instance.optimum !== undefined) {
           if (instance.objective === 'max') expect(f).toBeLessThanOrEqual(instance.optimum);
           else expect(f).toBeGreaterThanOrEqual(instance.optimum);
         }
       }
+    }
+  });
+});
+
+describe('multi-objective benchmarks: points of the known Pareto fronts', () => {
+  const on = (id: string, genome: number[]) =>
+    defaultRegistry.resolve(id).instance.fitness(genome) as number[];
+  const optimal = (x1: number, n = 30) => [x1, ...Array.from({ length: n - 1 }, () => 0)];
+  it.each([0, 0.1, 0.25, 0.5, 0.9, 1])('zdt1, zdt2 and zdt3 at f1 = %s', (x1) => {
+    const [a1, a2] = on('zdt1', optimal(x1));
+    expect(a1).toBe(x1);
+    expect(a2).toBeCloseTo(1 - Math.sqrt(x1), 12);
+    expect(on('zdt2', optimal(x1))[1]).toBeCloseTo(1 - x1 ** 2, 12);
+    expect(on('zdt3', optimal(x1))[1]).toBeCloseTo(
+      1 - Math.sqrt(x1) - x1 * Math.sin(10 * Math.PI * x1),
+      12,
+    );
+    // Off the front (g > 1), f2 is worse.
+    expect(on('zdt1', [x1, 0.5, ...Array.from({ length: 28 }, () => 0)])[1]).toBeGreaterThan(a2!);
+  });
+
+  it('dtlz2 on its front lies on the unit sphere, and off it outside', () => {
+    const rng = Random.fromSeed(4);
+    for (let i = 0; i < 20; i++) {
+      const position = [rng.next(), rng.next()];
+      const onFront = on('dtlz2', [...position, ...Array.from({ length: 10 }, () => 0.5)]);
+      expect(onFront).toHaveLength(3);
+      expect(onFront.reduce((a, f) => a + f * f, 0)).toBeCloseTo(1, 12);
+      const off = on('dtlz2', [...position, ...Array.from({ length: 10 }, () => 0.9)]);
+      expect(off.reduce((a, f) => a + f * f, 0)).toBeGreaterThan(1);
     }
   });
 });

@@ -9,6 +9,7 @@ import { sphere } from './sphere.js';
 import { tsp } from './tsp.js';
 import type { Objective, ProblemDefinition, ProblemInstance } from './types.js';
 import { assertDefinition, instanceProblem } from './validate.js';
+import { dtlz2, zdt1, zdt2, zdt3 } from './zdt.js';
 
 /** A problem definition with validated, defaulted parameters and the instance they give. */
 export interface ResolvedProblem {
@@ -23,6 +24,10 @@ export interface ProblemSummary {
   readonly title: string;
   readonly description: string;
   readonly objective: Objective;
+  /** A multi-objective problem's objectives (fitness is then a vector). */
+  readonly objectives?: Objective[];
+  /** Where its hypervolume is measured from. */
+  readonly referencePoint?: number[];
   /** The genome spec for the default parameters. */
   readonly genome: GenomeSpec;
   /** The optimum for the default parameters, where known. */
@@ -166,6 +171,8 @@ export function createRegistry(
           title: definition.title,
           description: definition.description,
           objective: instance.objective,
+          ...(instance.objectives ? { objectives: [...instance.objectives] } : {}),
+          ...(instance.referencePoint ? { referencePoint: [...instance.referencePoint] } : {}),
           genome: instance.genome,
           ...(instance.optimum === undefined ? {} : { optimum: instance.optimum }),
           params: definition.params,
@@ -185,6 +192,10 @@ export const builtinProblems: readonly ProblemDefinition[] = [
   rastrigin,
   tsp,
   nqueens,
+  zdt1,
+  zdt2,
+  zdt3,
+  dtlz2,
 ] as readonly ProblemDefinition[];
 
 /** A registry of {@link builtinProblems}. */

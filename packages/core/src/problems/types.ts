@@ -4,26 +4,40 @@ import type { Genome, GenomeSpec } from '../genome.js';
 /** Whether larger or smaller fitness is better. */
 export type Objective = 'max' | 'min';
 
+/**
+ * A fitness: a number, or for a multi-objective problem one number per objective (in the
+ * order of {@link ProblemInstance.objectives}).
+ */
+export type Fitness = number | readonly number[];
+
 /** A fitness value, computed at once or later (an HTTP call, a child process, a file read). */
-export type FitnessValue = number | Promise<number>;
+export type FitnessValue = Fitness | Promise<Fitness>;
 
 /** A problem made concrete by its parameters: what the engine and the evaluators work with. */
 export interface ProblemInstance {
   /** The genomes this instance accepts. */
   readonly genome: GenomeSpec;
+  /** Whether larger or smaller fitness is better (multi-objective: the first objective's). */
   readonly objective: Objective;
+  /**
+   * A multi-objective problem's objectives (two or more), each maximised or minimised:
+   * `fitness` then returns one number per objective, and the run needs `algorithm: nsga2`.
+   */
+  readonly objectives?: readonly Objective[];
+  /** The point a multi-objective run's hypervolume is measured against (one value per objective). */
+  readonly referencePoint?: readonly number[];
   /** The best fitness that exists, where it is known. */
   readonly optimum?: number;
   /**
-   * The fitness of a genome that satisfies {@link ProblemInstance.genome}: a finite number,
-   * or a Promise of one. It must depend on the genome alone (the determinism contract).
+   * The fitness of a genome that satisfies {@link ProblemInstance.genome}: a finite number
+   * (a vector of them for a multi-objective problem), or a Promise of one. It must depend on the genome alone (the determinism contract).
    */
   fitness(genome: Genome): FitnessValue;
   /**
    * Optional vectorised form: the fitness of a whole chunk at once, same order. When present,
    * the evaluation pool calls it instead of {@link ProblemInstance.fitness} for each chunk.
    */
-  fitnessBatch?(genomes: Genome[]): readonly number[] | Promise<readonly number[]>;
+  fitnessBatch?(genomes: Genome[]): readonly Fitness[] | Promise<readonly Fitness[]>;
 }
 
 /**

@@ -38,6 +38,26 @@ export function instanceProblem(instance: unknown): string | undefined {
     return 'fitnessBatch, when given, must be a function';
   if (instance.optimum !== undefined && !Number.isFinite(instance.optimum))
     return 'optimum, when given, must be a finite number';
+  const { objectives, referencePoint } = instance;
+  if (objectives !== undefined) {
+    if (
+      !Array.isArray(objectives) ||
+      objectives.length < 2 ||
+      objectives.length > 64 ||
+      !objectives.every((o) => o === 'max' || o === 'min')
+    )
+      return 'objectives, when given, must list 2 to 64 of "max" and "min"';
+    if (instance.objective !== objectives[0]) return 'objective must be the first of objectives';
+  }
+  if (referencePoint !== undefined) {
+    if (
+      !Array.isArray(objectives) ||
+      !Array.isArray(referencePoint) ||
+      referencePoint.length !== objectives.length ||
+      !referencePoint.every((v) => Number.isFinite(v))
+    )
+      return 'referencePoint, when given, must hold one finite number per objective';
+  }
   return undefined;
 }
 

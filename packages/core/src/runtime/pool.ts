@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import { GalapagosError, isGalapagosError } from '../errors.js';
 import { assertGenomes, type Genome } from '../genome.js';
 import { builtinProblems, type ProblemRegistry } from '../problems/registry.js';
+import type { Fitness } from '../problems/types.js';
 import type { Cost } from '../wire.js';
 import { watchChildren } from './children.js';
 import {
@@ -79,7 +80,7 @@ export interface EvaluationPool {
    *   `…_INVALID_GENOME`, `…_INVALID_COST`, `…_OVERLOADED`, `…_ABORTED`,
    *   `…_EVALUATION_FAILED`, `…_POOL_CLOSED`
    */
-  evaluate(request: PoolBatch, options?: EvaluateOptions): Promise<number[]>;
+  evaluate(request: PoolBatch, options?: EvaluateOptions): Promise<Fitness[]>;
   stats(): PoolStats;
   /** Waits for running chunks, then stops every thread. */
   close(): Promise<void>;
@@ -246,7 +247,7 @@ export async function createEvaluationPool(
       genomes.length * instance.genome.length <= INLINE_GENES &&
       builtinProblems.includes(registry.get(request.problem))
     )
-      return genomes.map((g) => instance.fitness(g) as number);
+      return genomes.map((g) => instance.fitness(g) as Fitness);
     // Chunks not finished yet, by their first genome: an abandoned evaluation names them.
     const unfinished = new Map<number, number>();
     // One failing chunk cancels its siblings: the batch has failed anyway.

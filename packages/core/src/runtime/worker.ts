@@ -6,6 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import type { Genome } from '../genome.js';
 import { builtinProblems, createRegistry, type ProblemRegistry } from '../problems/registry.js';
+import type { Fitness } from '../problems/types.js';
 import type { Cost } from '../wire.js';
 import { type CpuCalibration, monotonicMs, payCostFrom, type SpinGauge } from './cost.js';
 import { importBundles } from './import-bundles.js';
@@ -27,7 +28,7 @@ export interface WorkerTask {
 
 /** A chunk's fitness, and how long computing it took (the pool sizes chunks by it). */
 export interface WorkerResult {
-  readonly fitness: number[];
+  readonly fitness: Fitness[];
   /** Time spent in the fitness function, costs excluded, ms. */
   readonly fitnessMs: number;
 }
@@ -58,10 +59,24 @@ const describe = (value: unknown): string =>
     ? String(value)
     : `${typeof value} ${JSON.stringify(value) ?? ''}`.trim();
 
-function check(task: WorkerTask, index: number, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw failure(task, index, `fitness returned ${describe(value)}, not a finite number`);
-  return value;
+/** A fitness of the problem's shape: a finite number, or one per objective. */
+function check(task: WorkerTask, index: number, value: unknown, objectives: number): Fitness {
+  if (objectives === 0) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw failure(task, index, `fitness returned ${describe(value)}, not a finite number`);
+    return value;
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== objectives ||
+    !value.every((v) => typeof v === 'number' && Number.isFinite(v))
+  )
+    throw failure(
+      task,
+      index,
+      `fitness returned ${describe(value)}, not ${objectives} finite numbers (one per objective)`,
+    );
+  return value as number[];
 }
 
 /**
@@ -84,7 +99,8 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
   }
   const { instance } = (await registry).resolve(task.problem, task.params);
   const count = packedCount(task.genomes);
-  const fitness = new Array<number>(count);
+  const fitness = new Array<Fitness>(count);
+  const objectives = instance.objectives?.length ?? 0;
   const context = { calibration: task.calibration, gauge: data.gauge, cores: data.cores };
   let from = Math.max(task.postedAt, lastDone);
   let fitnessMs = 0;
@@ -92,7 +108,7 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
     const genomes: Genome[] = [];
     for (let i = 0; i < count; i++) genomes.push(unpackGenome(task.genomes, i));
     const started = monotonicMs();
-    let values: readonly number[];
+    let values: readonly Fitness[];
     try {
       values = await instance.fitnessBatch(genomes);
     } catch (error) {
@@ -104,7 +120,7 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
         0,
         `fitnessBatch returned ${Array.isArray(values) ? values.length : typeof values} values for ${count} genomes`,
       );
-    for (let i = 0; i < count; i++) fitness[i] = check(task, i, values[i]);
+    for (let i = 0; i < count; i++) fitness[i] = check(task, i, values[i], objectives);
     lastDone = monotonicMs();
     return { fitness, fitnessMs: lastDone - started };
   }
@@ -120,7 +136,7 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
     } catch (error) {
       throw failure(task, i, `fitness threw: ${message(error)}`);
     }
-    fitness[i] = check(task, i, value);
+    fitness[i] = check(task, i, value, objectives);
     if (task.cost) from = monotonicMs();
   }
   lastDone = monotonicMs();

@@ -25,15 +25,17 @@ const num = (x: number | undefined, digits = 4): string =>
 export function experimentReport(result: ExperimentResult, target: string): string[] {
   const { runs, summary: s } = result;
   const lines = [
-    `${'seed'.padStart(6)} ${'best'.padStart(12)} ${'evaluations'.padStart(12)} ${'to target'.padStart(10)}  stopped by`,
+    `${'seed'.padStart(6)} ${(s.measure === 'hypervolume' ? 'hypervolume' : 'best').padStart(12)} ${'evaluations'.padStart(12)} ${'to target'.padStart(10)}  stopped by`,
     ...runs.map(
       (r) =>
-        `${String(r.seed).padStart(6)} ${num(r.best.fitness).padStart(12)} ${String(r.evaluations).padStart(12)} ${num(r.evaluationsToTarget).padStart(10)}  ${r.stoppedBy}`,
+        `${String(r.seed).padStart(6)} ${num(r.score).padStart(12)} ${String(r.evaluations).padStart(12)} ${num(r.evaluationsToTarget).padStart(10)}  ${r.stoppedBy}`,
     ),
     `target ${target}: ${s.seeds} seeds in ${(s.elapsedMs / 1000).toFixed(2)} s`,
-    `best (${s.objective === 'max' ? 'maximised' : 'minimised'}): mean ${num(s.bestMean)} ± ${num(s.bestSd)} (sd), median ${num(s.bestMedian)}`,
+    `${s.measure === 'hypervolume' ? 'hypervolume' : 'best'} (${s.objective === 'max' ? 'maximised' : 'minimised'}): mean ${num(s.bestMean)} ± ${num(s.bestSd)} (sd), median ${num(s.bestMedian)}`,
   ];
-  if (s.target === undefined)
+  // A front has no one target fitness: its hypervolume figures are the result.
+  if (s.measure === 'hypervolume') {
+  } else if (s.target === undefined)
     lines.push(
       'success: no target (set stop.targetFitness, or use a problem with a known optimum)',
     );
@@ -42,11 +44,13 @@ export function experimentReport(result: ExperimentResult, target: string): stri
       `success (reaching ${num(s.target)}): ${s.successes}/${s.seeds} (${((s.successRate ?? 0) * 100).toFixed(1)} %), median evaluations to it ${num(s.medianEvaluationsToTarget, 1)}`,
     );
   const best = runs.reduce((a, b) =>
-    (s.objective === 'max' ? b.best.fitness > a.best.fitness : b.best.fitness < a.best.fitness)
-      ? b
-      : a,
+    (s.objective === 'max' ? b.score > a.score : b.score < a.score) ? b : a,
   );
-  lines.push(`best of all: seed ${best.seed}, ${showGenome(best.best.genome)}`);
+  lines.push(
+    s.measure === 'hypervolume'
+      ? `largest hypervolume: seed ${best.seed}`
+      : `best of all: seed ${best.seed}, ${showGenome(best.best.genome)}`,
+  );
   return lines;
 }
 
@@ -67,7 +71,7 @@ export async function runSeeds(context: SeedsContext): Promise<void> {
     onSeed: (r, done) => {
       if (!quiet)
         process.stderr.write(
-          `galapagos: seed ${r.seed} done (${done}/${seeds.length}): best ${r.best.fitness}\n`,
+          `galapagos: seed ${r.seed} done (${done}/${seeds.length}): ${r.score}\n`,
         );
     },
   });

@@ -153,6 +153,16 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       asking,
     );
     for (const warning of warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
+    const multi =
+      registry.resolve(problem, resume?.config.params ?? config.run.params ?? {}).instance
+        .objectives !== undefined;
+    if (multi && config.run.onError)
+      throw new ConfigError(flags.config ?? DEFAULT_CONFIG, [
+        {
+          path: '/run/onError',
+          message: `"${problem}" has several objectives: a penalty fitness is for single-objective problems`,
+        },
+      ]);
     if (prepared.seeds) {
       await runSeeds({
         seeds: prepared.seeds,
@@ -171,7 +181,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       process.stdout.write(
         `target ${targetName} (${open.where}), problem ${problem}${fingerprint ? ` (${fingerprint})` : ''}, seed ${resume?.config.seed ?? config.run.seed}\n`,
       );
-      process.stdout.write(`${logbookHeader()}\n`);
+      process.stdout.write(`${logbookHeader(multi)}\n`);
       for (const e of resume?.logbook ?? []) process.stdout.write(`${logbookLine(e)}\n`);
     }
     const result = await runEvolution({
