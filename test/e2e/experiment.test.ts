@@ -65,6 +65,51 @@ describe('--seeds', () => {
     120_000,
   );
 
+  it('operator and algorithm flags give the run their config-file settings give', async () => {
+    const byFlags = await runCli(
+      [
+        'run',
+        '--algorithm',
+        'mu-comma-lambda',
+        '--lambda',
+        '36',
+        '--selection',
+        'selBest',
+        '--crossover',
+        'cxUniform',
+        '--mutation',
+        'mutFlipBit',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    const file = join(dir, 'explicit.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        run: {
+          problem: 'onemax',
+          params: { length: 24 },
+          population: 24,
+          generations: 10,
+          algorithm: { name: 'mu-comma-lambda', lambda: 36 },
+          selection: { name: 'selBest' },
+          crossover: { name: 'cxUniform', indpb: 0.5 },
+          mutation: { name: 'mutFlipBit' },
+          cxpb: 0.6,
+          mutpb: 0.3,
+        },
+        targets: { here: { type: 'embedded', workers: 2 } },
+      }),
+    );
+    const byFile = await runCli(['run', '--config', file, '--json'], { cwd: dir });
+    expect(byFlags.code, byFlags.stderr).toBe(0);
+    expect(JSON.parse(byFlags.stdout).logbook).toEqual(JSON.parse(byFile.stdout).logbook);
+    const unknown = await runCli(['run', '--crossover', 'cxFancy'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/\/run\/crossover\/name: must be one of cxOnePoint/);
+  });
+
   it('prints the per-seed table and the summary a paper reports', async () => {
     const { code, stdout } = await runCli(['run', '--seeds', '1..4'], { cwd: dir });
     expect(code).toBe(0);

@@ -21,6 +21,13 @@ export interface ConfigFlags {
   readonly cxpb?: number;
   readonly mutpb?: number;
   readonly hallOfFame?: number;
+  /** An algorithm by name (`--lambda` for mu+lambda and mu,lambda). */
+  readonly algorithm?: string;
+  readonly lambda?: number;
+  /** Operators by name, with their default parameters. */
+  readonly selection?: string;
+  readonly crossover?: string;
+  readonly mutation?: string;
   readonly targetFitness?: number;
   readonly maxEvaluations?: number;
   readonly stagnation?: number;
@@ -118,6 +125,19 @@ export function applyFlags(raw: Json, flags: ConfigFlags, file: string): Json {
       hallOfFame: flags.hallOfFame,
     }),
   );
+  // An operator or algorithm named on the command line comes with its own defaults, not the
+  // file's parameters for another one.
+  const named = (field: string, name: string | undefined, extra: Json = {}) => {
+    if (name === undefined) return;
+    const current = section(run[field]);
+    run[field] = current.name === name ? { ...current, ...extra } : { name, ...extra };
+  };
+  named('algorithm', flags.algorithm, defined({ lambda: flags.lambda }));
+  if (flags.algorithm === undefined && flags.lambda !== undefined)
+    run.algorithm = { ...section(run.algorithm), lambda: flags.lambda };
+  named('selection', flags.selection);
+  named('crossover', flags.crossover);
+  named('mutation', flags.mutation);
   const stop = defined({
     targetFitness: flags.targetFitness,
     evaluations: flags.maxEvaluations,
@@ -165,6 +185,11 @@ const RUN_SHAPING: readonly [keyof ConfigFlags, string, string][] = [
   ['cxpb', '--cxpb', 'cxpb'],
   ['mutpb', '--mutpb', 'mutpb'],
   ['hallOfFame', '--hall-of-fame', 'hallOfFame'],
+  ['algorithm', '--algorithm', 'algorithm.name'],
+  ['lambda', '--lambda', 'algorithm.lambda'],
+  ['selection', '--selection', 'selection.name'],
+  ['crossover', '--crossover', 'crossover.name'],
+  ['mutation', '--mutation', 'mutation.name'],
   ['targetFitness', '--target-fitness', 'stop.targetFitness'],
   ['maxEvaluations', '--max-evaluations', 'stop.evaluations'],
   ['stagnation', '--stagnation', 'stop.stagnation'],
@@ -183,7 +208,9 @@ export function flagsChangingTheRun(
   const at = (path: string): unknown =>
     path
       .split('.')
-      .reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], recorded);
+      .reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], recorded) ??
+    // A state records no algorithm for the default one.
+    (path === 'algorithm.name' ? 'simple' : undefined);
   return RUN_SHAPING.filter(([field, , path]) => {
     const given = flags[field];
     if (given === undefined) return false;

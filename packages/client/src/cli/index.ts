@@ -48,6 +48,15 @@ function program(): Command {
     .option('--cxpb <p>', 'probability that a pair of offspring is crossed over', probability)
     .option('--mutpb <p>', 'probability that an offspring is mutated', probability)
     .option('--hall-of-fame <n>', 'best individuals kept (and, for simple, passed on)', integer(0))
+    .option('--algorithm <name>', 'simple, mu-plus-lambda, mu-comma-lambda or nsga2')
+    .option(
+      '--lambda <n>',
+      'offspring per generation (mu-plus-lambda, mu-comma-lambda)',
+      integer(1),
+    )
+    .option('--selection <name>', 'selection operator (e.g. selTournament, selBest)')
+    .option('--crossover <name>', 'crossover operator (e.g. cxTwoPoint, cxBlend)')
+    .option('--mutation <name>', 'mutation operator (e.g. mutFlipBit, mutGaussian)')
     .option('--target-fitness <x>', 'stop once the best fitness reaches x', finite)
     .option('--max-evaluations <n>', 'stop once n evaluations have been asked for', integer(1))
     .option('--stagnation <n>', 'stop after n generations without a better best', integer(1))

@@ -55,6 +55,12 @@ describe('galapagos.config.json reaches every operator and algorithm', () => {
     expect(result.state.config.algorithm?.name ?? 'simple').toBe(algorithm.name);
   });
 
+  it('algorithm nsga2 on a multi-objective problem', async () => {
+    const result = await runs({ problem: 'zdt1', params: { variables: 6 }, population: 12 });
+    expect(result.state.config.algorithm).toEqual({ name: 'nsga2' });
+    expect(result.logbook.at(-1)!.hypervolume).toBeGreaterThan(0);
+  });
+
   it('stop rules, with the rule that stopped the run', async () => {
     const result = await runs({
       ...PROBLEM_OF.binary,
