@@ -81,7 +81,8 @@ describe('faults', () => {
     try {
       const result = await runEvolution({
         run: run(),
-        dispatch: dispatch({ batchSize: 10, timeoutMs: 400 }),
+        // The timeout path itself: no duplicate may rescue the batch first.
+        dispatch: dispatch({ batchSize: 10, timeoutMs: 400, speculate: false }),
         evaluator,
       });
       expect(outcome(result)).toBe(outcome(reference));
@@ -91,6 +92,31 @@ describe('faults', () => {
       await proxy.close();
     }
   });
+
+  it('a frozen replica costs a duplicate, not a timeout, and never changes the logbook', async () => {
+    // One replica answers its second request never; speculation sends that batch again to
+    // the other replica long before the 30 s timeout.
+    const frozen = await faultyProxy(server.url, (n) => (n === 2 ? 'stall' : 'pass'));
+    const other = await startServer({ workers: 2 });
+    const evaluator = createHttpEvaluator({ urls: [frozen.url, other.url], connections: 4 });
+    try {
+      const started = performance.now();
+      const result = await runEvolution({
+        run: { ...run(), cost: { ms: 20, mode: 'sleep' } },
+        dispatch: dispatch({ batchSize: 5, timeoutMs: 30_000, cache: false }),
+        evaluator,
+      });
+      expect(performance.now() - started).toBeLessThan(15_000);
+      expect(outcome(result)).toBe(outcome(reference));
+      expect(result.timeouts).toBe(0);
+      expect(result.speculated).toBeGreaterThanOrEqual(1);
+      expect(result.speculationWins).toBeGreaterThanOrEqual(1);
+    } finally {
+      await evaluator.close();
+      await frozen.close();
+      await other.stop();
+    }
+  }, 60_000);
 
   it('resumes after the client is killed with SIGKILL and ends as the uninterrupted run', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'galapagos-resume-'));

@@ -1,11 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Cost, type Fitness, type Genome, genomeKey } from '@galapagos/core';
+import { maxGenomeCostMs, meanGenomeCostMs } from '@galapagos/core/runtime';
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 import type { DispatchConfig } from './config/schema.js';
 import { EvaluationError } from './errors.js';
 import type { Evaluator } from './evaluators/types.js';
+import { DEFAULT_SPECULATION, type SpeculationSettings, StragglerWatch } from './speculation.js';
 
 /** What the dispatcher did, for the run summary. */
 export interface DispatchStats {
@@ -21,6 +23,10 @@ export interface DispatchStats {
   evaluationsSent: number;
   /** Genomes given the penalty fitness because their evaluation failed. */
   penalised: number;
+  /** Duplicates sent for straggling batches (speculative re-dispatch). */
+  speculated: number;
+  /** Of them: duplicates that answered first. */
+  speculationWins: number;
 }
 
 export interface DispatchProblem {
@@ -82,11 +88,15 @@ export class Dispatcher {
     cacheHits: 0,
     evaluationsSent: 0,
     penalised: 0,
+    speculated: 0,
+    speculationWins: 0,
   };
   private readonly cache = new Map<string, Fitness>();
   /** The longest any request has taken to answer so far, ms (see requestTimeoutMs). */
   private slowestReplyMs = 0;
   private readonly limit: ReturnType<typeof pLimit>;
+  /** When stragglers get a duplicate; undefined: never. */
+  private readonly speculation: SpeculationSettings | undefined;
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -95,6 +105,12 @@ export class Dispatcher {
     private readonly events: DispatchEvents = {},
   ) {
     this.limit = pLimit(config.concurrency);
+    // By default only where a duplicate can land elsewhere (another server, instance, worker).
+    const speculate = config.speculate ?? evaluator.remote === true;
+    this.speculation =
+      speculate === false
+        ? undefined
+        : { ...DEFAULT_SPECULATION, ...(typeof speculate === 'object' ? speculate : {}) };
   }
 
   /**
@@ -122,7 +138,7 @@ export class Dispatcher {
       Math.floor((this.evaluator.maxBatchBytes - ENVELOPE_BYTES) / (genomeBytes + 1)),
     );
     // The target's limits: genomes per request, and cost × genomes per request.
-    const costMs = this.problem.cost?.ms ?? 0;
+    const costMs = this.problem.cost ? meanGenomeCostMs(this.problem.cost) : 0;
     const byCost =
       costMs > 0 && this.evaluator.maxCostTotalMs !== undefined
         ? Math.floor(this.evaluator.maxCostTotalMs / costMs)
@@ -180,14 +196,31 @@ export class Dispatcher {
       : failed.signal;
     // Every request in flight listens to it (and removes its listener when done).
     setMaxListeners(0, signal);
+    // Stragglers of this generation get a duplicate on a free slot (see speculation.ts).
+    const watch: StragglerWatch | undefined = this.speculation
+      ? new StragglerWatch(
+          this.speculation,
+          // Not while the target says it is full (the requests in flight are cut back).
+          (): boolean =>
+            this.limit.concurrency >= this.config.concurrency &&
+            this.limit.pendingCount === 0 &&
+            this.limit.activeCount + (watch?.inFlight ?? 0) < this.limit.concurrency,
+          {
+            onDuplicate: () => this.stats.speculated++,
+            onDuplicateWon: () => this.stats.speculationWins++,
+          },
+        )
+      : undefined;
     try {
       await Promise.all(
         batches.map((batch) =>
           this.limit(async () => {
-            const values = await this.sendOrPenalise(
-              batch.map((b) => b.genome),
-              signal,
-            );
+            const send = (s: AbortSignal) =>
+              this.sendOrPenalise(
+                batch.map((b) => b.genome),
+                s,
+              );
+            const values = await (watch ? watch.run(send, signal) : send(signal));
             batch.forEach((entry, j) => {
               const f = values[j]!;
               if (this.config.cache) this.cache.set(genomeKey(entry.genome), f);
@@ -246,7 +279,8 @@ export class Dispatcher {
    */
   requestTimeoutMs(genomes: number, timedOutBefore = 0): number {
     const { capacity, servers = 1 } = this.evaluator;
-    const costMs = this.problem.cost?.ms ?? 0;
+    // The costliest genome sets the deadline (uneven costs are heavy-tailed).
+    const costMs = this.problem.cost ? maxGenomeCostMs(this.problem.cost) : 0;
     const perServer = capacity === undefined ? 1 : Math.max(1, Math.floor(capacity / servers));
     const expected = Math.max(
       costMs > 0 ? costMs * Math.ceil(genomes / perServer) : 0,

@@ -58,6 +58,9 @@ export interface RunResult {
   readonly fingerprint?: string;
   readonly retries: number;
   readonly timeouts: number;
+  /** Duplicates sent for straggling batches, and how many of them answered first. */
+  readonly speculated: number;
+  readonly speculationWins: number;
   readonly elapsedMs: number;
   readonly evalsPerSecond: number;
   readonly state: EngineState;
@@ -108,6 +111,8 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     penalised: 0,
     retries: 0,
     timeouts: 0,
+    speculated: 0,
+    speculationWins: 0,
   };
   const evaluations = result.logbook.reduce((sum, e) => sum + e.nevals, 0);
   const thisSession = evaluations - (resume?.evaluations ?? 0);
@@ -136,6 +141,8 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     ...(result.state.config.fingerprint ? { fingerprint: result.state.config.fingerprint } : {}),
     retries: stats.retries,
     timeouts: stats.timeouts,
+    speculated: stats.speculated,
+    speculationWins: stats.speculationWins,
     elapsedMs,
     evalsPerSecond: thisSession / (elapsedMs / 1000),
     state: result.state,

@@ -21,6 +21,14 @@ export const CostSchema = Type.Object(
       description:
         'busy: spin on the clock (the reference busy_wait); cpu: fixed CPU work calibrated to ms; sleep: wait without CPU.',
     }),
+    sigma: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 3,
+        description:
+          'Uneven costs: each genome costs ms × e^(sigma·z), z a standard normal drawn from a hash of the genome (lognormal, median ms, clamped to ±3 sd): reproducible, heavy-tailed.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,6 @@
 import type { EvaluateRequest, EvaluateResponse } from '@galapagos/core';
 import { isGalapagosError } from '@galapagos/core';
-import type { EvaluationPool } from '@galapagos/core/runtime';
+import { type EvaluationPool, maxGenomeCostMs, meanGenomeCostMs } from '@galapagos/core/runtime';
 import { ServerError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ServerOptions } from './options.js';
@@ -24,15 +24,18 @@ export async function evaluateRequest(
       'GALAPAGOS_ERR_TOO_MANY_GENOMES',
       `${genomes.length} genomes in one request; the limit is ${options.maxGenomes}`,
     );
-  if (cost && cost.ms > options.maxCostMs)
+  // With uneven costs (sigma) the costliest genome and the mean decide.
+  const perGenome = cost ? maxGenomeCostMs(cost) : 0;
+  const total = cost ? meanGenomeCostMs(cost) * genomes.length : 0;
+  if (cost && perGenome > options.maxCostMs)
     throw new ServerError(
       'GALAPAGOS_ERR_COST_TOO_HIGH',
-      `cost.ms ${cost.ms} exceeds this server's cap of ${options.maxCostMs} ms per genome`,
+      `${cost.sigma ? `cost.ms × e^(3·sigma) = ${Math.round(perGenome)}` : `cost.ms ${cost.ms}`} exceeds this server's cap of ${options.maxCostMs} ms per genome`,
     );
-  if (cost && cost.ms * genomes.length > options.maxCostTotalMs)
+  if (cost && total > options.maxCostTotalMs)
     throw new ServerError(
       'GALAPAGOS_ERR_COST_TOO_HIGH',
-      `cost.ms × genomes = ${cost.ms * genomes.length} ms exceeds this server's cap of ${options.maxCostTotalMs} ms per request`,
+      `${cost.sigma ? 'mean cost' : 'cost.ms'} × genomes = ${Math.round(total)} ms exceeds this server's cap of ${options.maxCostTotalMs} ms per request`,
     );
 
   // One controller per request, aborted by the deadline or by the caller leaving.

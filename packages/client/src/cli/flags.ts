@@ -34,6 +34,7 @@ export interface ConfigFlags {
   readonly timeLimit?: number;
   readonly costMs?: number;
   readonly costMode?: 'busy' | 'cpu' | 'sleep';
+  readonly costSigma?: number;
   readonly batchSize?: number | 'auto';
   readonly concurrency?: number;
   /** `--no-cache` makes it false. */
@@ -145,11 +146,11 @@ export function applyFlags(raw: Json, flags: ConfigFlags, file: string): Json {
     timeMs: flags.timeLimit,
   });
   if (Object.keys(stop).length > 0) run.stop = { ...section(run.stop), ...stop };
-  if (flags.costMs !== undefined || flags.costMode !== undefined)
+  if (flags.costMs !== undefined || flags.costMode !== undefined || flags.costSigma !== undefined)
     run.cost = {
       ms: 0,
       ...section(run.cost),
-      ...defined({ ms: flags.costMs, mode: flags.costMode }),
+      ...defined({ ms: flags.costMs, mode: flags.costMode, sigma: flags.costSigma }),
     };
   const dispatch = {
     ...section(raw.dispatch),

@@ -65,6 +65,7 @@ function program(): Command {
     .addOption(
       new Option('--cost-mode <mode>', 'simulated cost mode').choices(['busy', 'cpu', 'sleep']),
     )
+    .option('--cost-sigma <s>', 'uneven costs: lognormal around --cost-ms (0 to 3)', nonNegative)
     .option('--batch-size <n|auto>', 'genomes per request', batchSize)
     .option('--concurrency <n>', 'requests in flight', integer(1))
     .option('--no-cache', 'evaluate every genome, even seen ones (noisy problems)')

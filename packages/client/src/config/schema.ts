@@ -47,6 +47,14 @@ export const RunSchema = Type.Object(
       Type.Object(
         {
           ms: Type.Number({ minimum: 0, description: 'Simulated cost per evaluation, ms.' }),
+          sigma: Type.Optional(
+            Type.Number({
+              minimum: 0,
+              maximum: 3,
+              description:
+                'Uneven, heavy-tailed costs: lognormal around ms (its median), drawn from a hash of each genome, so reproducible.',
+            }),
+          ),
           mode: Type.Union([Type.Literal('busy'), Type.Literal('cpu'), Type.Literal('sleep')], {
             default: 'busy',
           }),
@@ -89,6 +97,36 @@ export const DispatchSchema = Type.Object(
       default: 8,
       description: 'Retries per batch (connection errors, 429/502/503/504, timeouts).',
     }),
+    speculate: Type.Optional(
+      Type.Union(
+        [
+          Type.Boolean(),
+          Type.Object(
+            {
+              factor: Type.Optional(
+                Type.Number({
+                  minimum: 1,
+                  maximum: 100,
+                  description: "Multiple of the generation's median batch time (default 2).",
+                }),
+              ),
+              minMs: Type.Optional(
+                Type.Integer({
+                  minimum: 0,
+                  maximum: 2_147_483_647,
+                  description: 'Never before this many ms (default 100).',
+                }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ],
+        {
+          description:
+            "Speculative re-dispatch: a batch running factor × longer than its generation's median gets a duplicate on a free slot, and the first reply wins. Default: on for remote targets (HTTP, Lambda), off embedded.",
+        },
+      ),
+    ),
     cache: Type.Boolean({
       default: true,
       description:

@@ -124,6 +124,7 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
     maxBatchBytes: options.maxBatchBytes ?? 6 * 1024 * 1024,
     capacity: options.capacity,
     servers: servers.length,
+    remote: true,
     maxBatchGenomes: Math.min(
       options.maxBatchGenomes ?? MAX_GENOMES_PER_REQUEST,
       MAX_GENOMES_PER_REQUEST,

@@ -107,6 +107,7 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
   return {
     maxBatchBytes: options.maxBatchBytes ?? 5.5 * 1024 * 1024,
     maxBatchGenomes: MAX_GENOMES_PER_REQUEST,
+    remote: true,
     async evaluate(request: EvaluateRequest, { signal }) {
       const reply = (await invoke(request, signal)) as {
         statusCode?: unknown;

@@ -33,6 +33,11 @@ export interface Evaluator {
    * batching sends no more batches at a time than it can work on.
    */
   readonly capacity?: number | undefined;
+  /**
+   * Whether a duplicate request may land elsewhere (another server, Lambda instance or
+   * worker): speculative re-dispatch is on by default only then.
+   */
+  readonly remote?: boolean;
   /** Independent servers that capacity is spread over (default 1). */
   readonly servers?: number | undefined;
   /** Most genomes one request may carry (the wire's 100,000, or less where a server says). */

@@ -149,12 +149,52 @@ export interface CostContext {
  * OS first ran it, which on a loaded machine can be many ms later. `cpu` is a fixed amount of
  * work, whenever it runs.
  */
-export function payCostFrom(cost: Cost, from: number, context: CostContext): void {
-  if (cost.ms <= 0) return;
-  if (cost.mode === 'busy') busyUntil(from + cost.ms, context.gauge, context.cores);
-  else if (cost.mode === 'sleep') sleepUntil(from + cost.ms, context.gauge, context.cores);
-  else cpuWork(Math.round(cost.ms * context.calibration));
+export function payCostFrom(
+  cost: Cost,
+  from: number,
+  context: CostContext,
+  ms: number = cost.ms,
+): void {
+  if (ms <= 0) return;
+  if (cost.mode === 'busy') busyUntil(from + ms, context.gauge, context.cores);
+  else if (cost.mode === 'sleep') sleepUntil(from + ms, context.gauge, context.cores);
+  else cpuWork(Math.round(ms * context.calibration));
 }
+
+/** The standard normal a genome's cost draws, from a hash of its key (FNV-1a, Box-Muller). */
+function genomeNormal(key: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  const u1 = ((a >>> 0) + 1) / 4_294_967_297;
+  const u2 = (b >>> 0) / 4_294_967_296;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** Largest |z| a genome's uneven cost draws (so the costliest genome is ms × e^(3·sigma)). */
+export const MAX_COST_Z = 3;
+
+/**
+ * What one genome costs: `cost.ms`, or with `sigma` a lognormal draw around it (median
+ * `cost.ms`) that depends on the genome alone, so a run's costs are the same every time.
+ */
+export function genomeCostMs(cost: Cost, genomeKeyText: string): number {
+  if (!cost.sigma) return cost.ms;
+  const z = Math.max(-MAX_COST_Z, Math.min(MAX_COST_Z, genomeNormal(genomeKeyText)));
+  return cost.ms * Math.exp(cost.sigma * z);
+}
+
+/** The most one genome can cost under `cost` (its deadline and the servers' caps use it). */
+export const maxGenomeCostMs = (cost: Cost): number =>
+  cost.ms * Math.exp((cost.sigma ?? 0) * MAX_COST_Z);
+
+/** What a genome costs on average under `cost` (a lognormal's mean: ms × e^(sigma²/2)). */
+export const meanGenomeCostMs = (cost: Cost): number =>
+  cost.ms * Math.exp((cost.sigma ?? 0) ** 2 / 2);
 
 /**
  * Checks a cost received from outside.
@@ -168,10 +208,12 @@ export function assertCost(cost: unknown): asserts cost is Cost {
     typeof c.ms !== 'number' ||
     !Number.isFinite(c.ms) ||
     c.ms < 0 ||
-    !COST_MODES.includes(c.mode as Cost['mode'])
+    !COST_MODES.includes(c.mode as Cost['mode']) ||
+    (c.sigma !== undefined &&
+      (typeof c.sigma !== 'number' || !Number.isFinite(c.sigma) || c.sigma < 0 || c.sigma > 3))
   )
     throw new GalapagosError(
       'GALAPAGOS_ERR_INVALID_COST',
-      `cost must be { ms: a finite number >= 0, mode: ${COST_MODES.join(' | ')} }`,
+      `cost must be { ms: a finite number >= 0, mode: ${COST_MODES.join(' | ')}, sigma?: 0 to 3 }`,
     );
 }

@@ -4,11 +4,17 @@
  * (it has nothing else to do meanwhile), which keeps their timing to the microsecond.
  */
 import { workerData } from 'node:worker_threads';
-import type { Genome } from '../genome.js';
+import { type Genome, genomeKey } from '../genome.js';
 import { builtinProblems, createRegistry, type ProblemRegistry } from '../problems/registry.js';
 import type { Fitness } from '../problems/types.js';
 import type { Cost } from '../wire.js';
-import { type CpuCalibration, monotonicMs, payCostFrom, type SpinGauge } from './cost.js';
+import {
+  type CpuCalibration,
+  genomeCostMs,
+  monotonicMs,
+  payCostFrom,
+  type SpinGauge,
+} from './cost.js';
 import { importBundles } from './import-bundles.js';
 import { type PackedGenomes, packedCount, unpackGenome } from './packing.js';
 
@@ -128,10 +134,17 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
   // each genome's cost is paid from when the previous one ended and nothing is measured.
   const started = monotonicMs();
   for (let i = 0; i < count; i++) {
-    if (task.cost) payCostFrom(task.cost, from, context);
+    const genome = unpackGenome(task.genomes, i);
+    if (task.cost)
+      payCostFrom(
+        task.cost,
+        from,
+        context,
+        task.cost.sigma ? genomeCostMs(task.cost, genomeKey(genome)) : task.cost.ms,
+      );
     let value: unknown;
     try {
-      value = instance.fitness(unpackGenome(task.genomes, i));
+      value = instance.fitness(genome);
       if (value instanceof Promise) value = await value;
     } catch (error) {
       throw failure(task, i, `fitness threw: ${message(error)}`);

@@ -1,0 +1,130 @@
+/**
+ * Speculative re-dispatch: a batch that has run `factor ×` longer than the median batch of its
+ * generation so far, while a request slot is free, is sent once more; the first reply wins and
+ * the other request is cancelled. Fitness is pure, so which copy answers never changes a
+ * result; a stalled replica, a cold Lambda instance or an unlucky genome then costs a little
+ * duplicated work instead of a timeout.
+ */
+
+/** When a batch counts as a straggler. */
+export interface SpeculationSettings {
+  /** Multiple of the generation's median batch time. */
+  readonly factor: number;
+  /** Never before this many ms (tiny batches are not worth a duplicate). */
+  readonly minMs: number;
+}
+
+export const DEFAULT_SPECULATION: SpeculationSettings = { factor: 2, minMs: 100 };
+
+/** How often running batches are looked at. */
+const CHECK_EVERY_MS = 20;
+
+interface Race {
+  readonly started: number;
+  duplicated: boolean;
+  duplicate(): void;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** One generation's batches: their times so far, and the ones still running. */
+export class StragglerWatch {
+  private readonly durations: number[] = [];
+  private readonly running = new Set<Race>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  /** Duplicates in flight now (they hold request slots). */
+  inFlight = 0;
+
+  constructor(
+    private readonly settings: SpeculationSettings,
+    /** Whether a request slot is free for a duplicate. */
+    private readonly freeSlot: () => boolean,
+    private readonly events: { onDuplicate(): void; onDuplicateWon(): void },
+  ) {}
+
+  /** The running time past which a batch is a straggler; none until a batch has finished. */
+  threshold(): number | undefined {
+    if (this.durations.length === 0) return undefined;
+    return Math.max(this.settings.minMs, this.settings.factor * median(this.durations));
+  }
+
+  /**
+   * Runs one batch: `attempt` once, and once more should it straggle. Resolves with the first
+   * success (the other attempt is aborted); rejects when every attempt made has failed.
+   */
+  run<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const controllers: AbortController[] = [];
+      let pending = 0;
+      let settled = false;
+      const race: Race = {
+        started: performance.now(),
+        duplicated: false,
+        duplicate: () => {
+          race.duplicated = true;
+          this.inFlight++;
+          this.events.onDuplicate();
+          launch(true);
+        },
+      };
+      const finish = () => {
+        settled = true;
+        this.running.delete(race);
+        if (this.running.size === 0) this.stop();
+        for (const c of controllers) c.abort();
+      };
+      const launch = (duplicate: boolean) => {
+        const controller = new AbortController();
+        controllers.push(controller);
+        pending++;
+        attempt(AbortSignal.any([signal, controller.signal])).then(
+          (value) => {
+            if (duplicate) this.inFlight--;
+            if (settled) return;
+            this.durations.push(performance.now() - race.started);
+            if (duplicate) this.events.onDuplicateWon();
+            finish();
+            resolve(value);
+          },
+          (error: unknown) => {
+            if (duplicate) this.inFlight--;
+            pending--;
+            if (settled || pending > 0) return;
+            finish();
+            reject(error);
+          },
+        );
+      };
+      this.running.add(race);
+      this.start();
+      launch(false);
+    });
+  }
+
+  private start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.check(), CHECK_EVERY_MS);
+    this.timer.unref?.();
+  }
+
+  private stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Sends a duplicate of each straggler, oldest first, while slots are free. */
+  private check(): void {
+    const threshold = this.threshold();
+    if (threshold === undefined) return;
+    const now = performance.now();
+    for (const race of this.running) {
+      if (race.duplicated || now - race.started < threshold) continue;
+      if (!this.freeSlot()) return;
+      race.duplicate();
+    }
+  }
+}
