@@ -95,6 +95,8 @@ export class Dispatcher {
   /** The longest any request has taken to answer so far, ms (see requestTimeoutMs). */
   private slowestReplyMs = 0;
   private readonly limit: ReturnType<typeof pLimit>;
+  /** Until then the target has asked for no more work (overload): no duplicates. */
+  private quietUntil = 0;
   /** When stragglers get a duplicate; undefined: never. */
   private readonly speculation: SpeculationSettings | undefined;
 
@@ -200,8 +202,9 @@ export class Dispatcher {
     const watch: StragglerWatch | undefined = this.speculation
       ? new StragglerWatch(
           this.speculation,
-          // Not while the target says it is full (the requests in flight are cut back).
+          // Not while the target says it is full or asks to wait (throttling, Retry-After).
           (): boolean =>
+            performance.now() >= this.quietUntil &&
             this.limit.concurrency >= this.config.concurrency &&
             this.limit.pendingCount === 0 &&
             this.limit.activeCount + (watch?.inFlight ?? 0) < this.limit.concurrency,
@@ -352,8 +355,13 @@ export class Dispatcher {
           const overload = isOverload(error);
           if (!overload && retriesLeft === 0) return;
           // Multiplicative decrease: halve the requests in flight while the target is full.
-          if (overload)
+          if (overload) {
             this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
+            this.quietUntil = Math.max(
+              this.quietUntil,
+              performance.now() + Math.min(error.retryAfterMs ?? 1000, MAX_RETRY_AFTER_MS),
+            );
+          }
           this.stats.retries++;
           this.events.onRetry?.({
             error,

@@ -56,6 +56,10 @@ export function summary(
     `${result.objectives ? 'best in the first objective' : 'best'}: ${showGenome(result.best.genome)}  fitness ${showFitness(result.best.fitness)}`,
     `target ${target}: ${result.evaluations} evaluations (${result.evaluationsSent} sent, ${result.cacheHits} from cache) in ${rounds} rounds, ${seconds.toFixed(2)} s, ${result.evalsPerSecond.toFixed(0)} evaluations/s, ${result.retries} retries`,
   ];
+  if (result.utilisation !== undefined)
+    lines.push(
+      `worker utilisation: ${(result.utilisation * 100).toFixed(1)} % (busy thread time ÷ threads × elapsed)`,
+    );
   if (result.speculated > 0)
     lines.push(
       `speculation: ${result.speculated} straggling batches sent again, ${result.speculationWins} of the duplicates answered first`,

@@ -58,6 +58,11 @@ export interface RunResult {
   readonly fingerprint?: string;
   readonly retries: number;
   readonly timeouts: number;
+  /**
+   * Worker utilisation: the target's busy thread time ÷ (its threads × elapsed), where the
+   * target reports both (embedded, HTTP servers; not Lambda, whose capacity is elastic).
+   */
+  readonly utilisation?: number;
   /** Duplicates sent for straggling batches, and how many of them answered first. */
   readonly speculated: number;
   readonly speculationWins: number;
@@ -72,10 +77,26 @@ export function engineConfig(run: RunConfig, fingerprint?: string): EngineConfig
   return { ...engine, ...(fingerprint === undefined ? {} : { fingerprint }) };
 }
 
+/**
+ * Busy thread time ÷ (threads × elapsed) since `busyAtStart`: undefined where the target does
+ * not report its busy time or its threads.
+ */
+export function utilisationOf(
+  evaluator: Pick<Evaluator, 'busyMs' | 'capacity'>,
+  busyAtStart: number | undefined,
+  elapsedMs: number,
+): number | undefined {
+  const busy = evaluator.busyMs?.();
+  if (busy === undefined || busyAtStart === undefined || !evaluator.capacity || elapsedMs <= 0)
+    return undefined;
+  return (busy - busyAtStart) / (evaluator.capacity * elapsedMs);
+}
+
 /** Evolves with core's ask/tell, every generation's evaluations going through a dispatcher. */
 export async function runEvolution(options: RunOptions): Promise<RunResult> {
   const { run, dispatch, evaluator, signal, resume, checkpoint } = options;
   const started = performance.now();
+  const busyAtStart = evaluator.busyMs?.();
   let dispatcher: Dispatcher | undefined;
   const fingerprint = options.registry?.fingerprint(resume?.config.problem ?? run.problem);
   const result: EvolveResult = await evolve(engineConfig(run, fingerprint), {
@@ -105,6 +126,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     },
   });
   const elapsedMs = performance.now() - started;
+  const utilisation = utilisationOf(evaluator, busyAtStart, elapsedMs);
   const stats = dispatcher?.stats ?? {
     evaluationsSent: 0,
     cacheHits: 0,
@@ -141,6 +163,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     ...(result.state.config.fingerprint ? { fingerprint: result.state.config.fingerprint } : {}),
     retries: stats.retries,
     timeouts: stats.timeouts,
+    ...(utilisation === undefined ? {} : { utilisation }),
     speculated: stats.speculated,
     speculationWins: stats.speculationWins,
     elapsedMs,

@@ -68,6 +68,13 @@ export const EvaluateResponseSchema = Type.Object(
     problem: Type.String(),
     count: Type.Integer({ minimum: 0 }),
     elapsedMs: Type.Number({ minimum: 0, description: 'Server-side evaluation time.' }),
+    busyMs: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description:
+          "Worker-thread time the request took (costs and fitness, all its chunks), ms: the clients' utilisation figure.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

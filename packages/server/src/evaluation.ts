@@ -50,7 +50,13 @@ export async function evaluateRequest(
   else cancelled?.addEventListener('abort', onCancelled, { once: true });
   const started = performance.now();
   try {
-    const fitness = await pool.evaluate(request, { signal: abandon.signal });
+    let busyMs = 0;
+    const fitness = await pool.evaluate(request, {
+      signal: abandon.signal,
+      onBusyMs: (ms) => {
+        busyMs = ms;
+      },
+    });
     const elapsedMs = performance.now() - started;
     metrics.evaluations.inc({ problem: request.problem }, fitness.length);
     metrics.latency.observe({ problem: request.problem }, elapsedMs / 1000);
@@ -59,6 +65,7 @@ export async function evaluateRequest(
       problem: request.problem,
       count: fitness.length,
       elapsedMs,
+      busyMs,
     };
   } catch (error) {
     if (timedOut && isGalapagosError(error, 'GALAPAGOS_ERR_ABORTED'))

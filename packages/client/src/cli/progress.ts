@@ -38,11 +38,15 @@ export function rateLabel(evaluated: number, seconds: number): string {
  * The bar's rate counts the evaluations done since the generation's first report, so that
  * fitness taken from the cache (reported at once) does not make it soar.
  */
-export function createProgress(options: { bar: boolean }): Progress {
+export function createProgress(options: {
+  bar: boolean;
+  /** The run's worker utilisation so far, where the target reports it. */
+  utilisation?: () => number | undefined;
+}): Progress {
   const bar = options.bar
     ? new cliProgress.SingleBar(
         {
-          format: 'gen {gen} [{bar}] {value}/{total} evaluations | {rate} {note}',
+          format: 'gen {gen} [{bar}] {value}/{total} evaluations | {rate}{util} {note}',
           stream: process.stderr,
           clearOnComplete: true,
           hideCursor: true,
@@ -54,6 +58,10 @@ export function createProgress(options: { bar: boolean }): Progress {
   let started = 0;
   let doneAtStart = 0;
   let lastOverloadLine = Number.NEGATIVE_INFINITY;
+  const util = () => {
+    const u = options.utilisation?.();
+    return u === undefined ? '' : ` | workers ${(u * 100).toFixed(0)} % busy`;
+  };
   const rate = (done: number) =>
     rateLabel(done - doneAtStart, (performance.now() - started) / 1000);
   return {
@@ -63,10 +71,10 @@ export function createProgress(options: { bar: boolean }): Progress {
         generation = gen;
         started = performance.now();
         doneAtStart = done;
-        bar.start(total, done, { gen, rate: '-/s', note: '' });
+        bar.start(total, done, { gen, rate: '-/s', util: util(), note: '' });
         return;
       }
-      bar.update(done, { gen, rate: rate(done), note: '' });
+      bar.update(done, { gen, rate: rate(done), util: util(), note: '' });
     },
     onRetry(retry) {
       // On a terminal the bar says what the run is waiting for.

@@ -14,6 +14,7 @@ export async function createEmbeddedEvaluator(
   return {
     maxBatchBytes: Number.POSITIVE_INFINITY,
     capacity: pool.threads,
+    busyMs: () => pool.stats().busyMs,
     async evaluate(request, { signal }) {
       try {
         return await pool.evaluate(request, { signal, trusted: true });

@@ -1,7 +1,7 @@
 import { type EvaluateRequest, type Health, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import { Pool } from 'undici';
 import { EvaluationError, errorFromReply } from '../errors.js';
-import { fitnessOf, problemsOf } from './reply.js';
+import { busyMsOf, fitnessOf, problemsOf } from './reply.js';
 import type { Evaluator, TargetHealth, TargetProblems } from './types.js';
 
 export interface HttpEvaluatorOptions {
@@ -120,7 +120,9 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
     }
   };
 
+  let busyMs = 0;
   return {
+    busyMs: () => busyMs,
     maxBatchBytes: options.maxBatchBytes ?? 6 * 1024 * 1024,
     capacity: options.capacity,
     servers: servers.length,
@@ -148,7 +150,9 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
         reached(server);
         if (reply.status !== 200)
           throw errorFromReply(reply.status, reply.json, reply.headers['retry-after']);
-        return fitnessOf(reply.json, request.genomes.length);
+        const fitness = fitnessOf(reply.json, request.genomes.length);
+        busyMs += busyMsOf(reply.json);
+        return fitness;
       } finally {
         server.outstanding--;
       }

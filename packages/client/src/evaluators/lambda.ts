@@ -1,7 +1,7 @@
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { type EvaluateRequest, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import { EvaluationError, errorFromReply } from '../errors.js';
-import { fitnessOf, problemsOf } from './reply.js';
+import { busyMsOf, fitnessOf, problemsOf } from './reply.js';
 import type { Evaluator, TargetHealth } from './types.js';
 
 export interface LambdaEvaluatorOptions {
@@ -104,7 +104,9 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
     return payload;
   };
 
+  let busyMs = 0;
   return {
+    busyMs: () => busyMs,
     maxBatchBytes: options.maxBatchBytes ?? 5.5 * 1024 * 1024,
     maxBatchGenomes: MAX_GENOMES_PER_REQUEST,
     remote: true,
@@ -115,7 +117,9 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
       } | null;
       if (reply && typeof reply.code === 'string' && typeof reply.statusCode === 'number')
         throw errorFromReply(reply.statusCode, reply, undefined);
-      return fitnessOf(reply, request.genomes.length);
+      const fitness = fitnessOf(reply, request.genomes.length);
+      busyMs += busyMsOf(reply);
+      return fitness;
     },
     async problems(signal) {
       const where = `lambda:${options.functionName}`;

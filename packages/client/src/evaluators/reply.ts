@@ -4,6 +4,12 @@ import { EvaluationError } from '../errors.js';
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** The worker time an evaluate reply reports (0 when it does not). */
+export function busyMsOf(reply: unknown): number {
+  const busy = (reply as { busyMs?: unknown } | null)?.busyMs;
+  return finite(busy) && busy >= 0 ? busy : 0;
+}
+
 /**
  * The fitness array of an evaluate reply, checked against the request: one finite number per
  * genome, or one vector of finite numbers per genome (multi-objective; the engine checks

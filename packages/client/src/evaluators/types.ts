@@ -53,6 +53,11 @@ export interface Evaluator {
    * @throws EvaluationError when a server cannot be asked.
    */
   problems(signal: AbortSignal): Promise<TargetProblems[]>;
+  /**
+   * Worker-thread time the target has spent on this evaluator's requests so far, ms (from its
+   * replies), where the target reports it: with `capacity`, the run's utilisation.
+   */
+  busyMs?(): number;
   /** Sends no more batches to this server (one of several) for the rest of the run. */
   retire?(where: string): void;
   close(): Promise<void>;

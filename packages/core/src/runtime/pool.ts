@@ -58,6 +58,8 @@ export interface EvaluateOptions {
    * are not checked again. Never set it for genomes received from outside.
    */
   readonly trusted?: boolean;
+  /** Told the thread time this request took (costs and fitness, all its chunks), ms. */
+  readonly onBusyMs?: (ms: number) => void;
 }
 
 export interface PoolStats {
@@ -68,6 +70,8 @@ export interface PoolStats {
   readonly queued: number;
   readonly maxQueue: number;
   readonly completed: number;
+  /** Thread time spent on evaluations since the pool started (costs and fitness), ms. */
+  readonly busyMs: number;
 }
 
 /** Evaluates batches of genomes on worker threads, one genome per thread at a time. */
@@ -212,10 +216,10 @@ export async function createEvaluationPool(
     return Math.max(1, Math.min(threads, count, Math.max(byGenes, byTime)));
   };
 
-  const evaluate: EvaluationPool['evaluate'] = async (
-    request,
-    { signal, trusted = false } = {},
-  ) => {
+  /** Thread time spent on evaluations so far (see {@link PoolStats.busyMs}). */
+  let busyMs = 0;
+  const evaluate: EvaluationPool['evaluate'] = async (request, options = {}) => {
+    const { signal, trusted = false } = options;
     // Costs count from here for every chunk that finds a thread free; a queued chunk's count
     // starts when its thread frees up (see the worker).
     const acceptedAt = monotonicMs();
@@ -246,8 +250,14 @@ export async function createEvaluationPool(
       !cost &&
       genomes.length * instance.genome.length <= INLINE_GENES &&
       builtinProblems.includes(registry.get(request.problem))
-    )
-      return genomes.map((g) => instance.fitness(g) as Fitness);
+    ) {
+      const started = performance.now();
+      const inline = genomes.map((g) => instance.fitness(g) as Fitness);
+      const took = performance.now() - started;
+      busyMs += took;
+      options.onBusyMs?.(took);
+      return inline;
+    }
     // Chunks not finished yet, by their first genome: an abandoned evaluation names them.
     const unfinished = new Map<number, number>();
     // One failing chunk cancels its siblings: the batch has failed anyway.
@@ -294,7 +304,13 @@ export async function createEvaluationPool(
         }),
       );
       let fitnessMs = 0;
-      for (const r of results) fitnessMs += r.fitnessMs;
+      let requestBusyMs = 0;
+      for (const r of results) {
+        fitnessMs += r.fitnessMs;
+        requestBusyMs += r.busyMs;
+      }
+      busyMs += requestBusyMs;
+      options.onBusyMs?.(requestBusyMs);
       measured(request.problem, genomes.length, fitnessMs);
       return results.flatMap((r) => r.fitness);
     } catch (error) {
@@ -331,6 +347,7 @@ export async function createEvaluationPool(
       queued: piscina.queueSize,
       maxQueue,
       completed: piscina.completed,
+      busyMs,
     }),
     close: async () => {
       closed = true;

@@ -37,6 +37,8 @@ export interface WorkerResult {
   readonly fitness: Fitness[];
   /** Time spent in the fitness function, costs excluded, ms. */
   readonly fitnessMs: number;
+  /** Time the thread was occupied by the chunk (costs and fitness), ms. */
+  readonly busyMs: number;
 }
 
 export interface WorkerData {
@@ -101,7 +103,7 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
       for (let i = 0; i < 20; i++)
         payCostFrom({ ms: 0.05, mode }, monotonicMs(), { ...data, calibration: 0 });
     lastDone = monotonicMs();
-    return { fitness: warm, fitnessMs: 0 };
+    return { fitness: warm, fitnessMs: 0, busyMs: 0 };
   }
   const { instance } = (await registry).resolve(task.problem, task.params);
   const count = packedCount(task.genomes);
@@ -109,6 +111,7 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
   const objectives = instance.objectives?.length ?? 0;
   const context = { calibration: task.calibration, gauge: data.gauge, cores: data.cores };
   let from = Math.max(task.postedAt, lastDone);
+  const began = from;
   let fitnessMs = 0;
   if (instance.fitnessBatch && !task.cost) {
     const genomes: Genome[] = [];
@@ -128,7 +131,7 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
       );
     for (let i = 0; i < count; i++) fitness[i] = check(task, i, values[i], objectives);
     lastDone = monotonicMs();
-    return { fitness, fitnessMs: lastDone - started };
+    return { fitness, fitnessMs: lastDone - started, busyMs: lastDone - began };
   }
   // Without a cost the whole loop is fitness time (measured once, for chunk sizing); with one,
   // each genome's cost is paid from when the previous one ended and nothing is measured.
@@ -154,7 +157,7 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
   }
   lastDone = monotonicMs();
   if (!task.cost) fitnessMs = lastDone - started;
-  return { fitness, fitnessMs };
+  return { fitness, fitnessMs, busyMs: lastDone - began };
 }
 
 function message(error: unknown): string {

@@ -15,7 +15,7 @@ import { CheckpointError, ConfigError, InterruptError } from '../../errors.js';
 import { parseSeeds } from '../../experiment.js';
 import { logbookHeader, logbookLine, summary } from '../../output.js';
 import { checkResumeFingerprint, checkTargetProblem, withTargetProblem } from '../../problems.js';
-import { engineConfig, runEvolution } from '../../run.js';
+import { engineConfig, runEvolution, utilisationOf } from '../../run.js';
 import { openTarget, type TargetConnection } from '../../targets/index.js';
 import { fail } from '../fail.js';
 import { configFor, DEFAULT_CONFIG, flagsChangingTheRun, type RunFlags } from '../flags.js';
@@ -115,7 +115,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const interrupt = (signal: NodeJS.Signals) => controller.abort(new InterruptError(signal));
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  const progress = createProgress({ bar: !quiet && process.stderr.isTTY === true });
+  // The utilisation shown as the run goes, once the target is open.
+  let utilisationNow: (() => number | undefined) | undefined;
+  const progress = createProgress({
+    bar: !quiet && process.stderr.isTTY === true,
+    utilisation: () => utilisationNow?.(),
+  });
 
   let open: TargetConnection | undefined;
   try {
@@ -184,6 +189,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       process.stdout.write(`${logbookHeader(multi)}\n`);
       for (const e of resume?.logbook ?? []) process.stdout.write(`${logbookLine(e)}\n`);
     }
+    const evaluator = open.evaluator;
+    const [busyAtStart, runStarted] = [evaluator.busyMs?.(), performance.now()];
+    utilisationNow = () => utilisationOf(evaluator, busyAtStart, performance.now() - runStarted);
     const result = await runEvolution({
       run: config.run,
       registry,
