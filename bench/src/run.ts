@@ -7,6 +7,7 @@ import { overheadSuite } from './overhead.js';
 import { qualitySuite } from './quality.js';
 import { referenceSuite } from './reference.js';
 import { serverSuite } from './server.js';
+import { unevenSuite } from './uneven.js';
 import { userFitnessSuite } from './user-fitness.js';
 
 const suites: Record<string, (args: string[]) => Promise<void>> = {
@@ -19,6 +20,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   'user-fitness': userFitnessSuite,
   hostile: hostileSuite,
   quality: qualitySuite,
+  uneven: unevenSuite,
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');

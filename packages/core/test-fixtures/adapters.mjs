@@ -6,7 +6,7 @@ export function comparable(status, type, body) {
   let parsed = body;
   try {
     parsed = JSON.parse(body, (key, value) =>
-      key === 'elapsedMs' || key === 'uptime' ? 0 : value,
+      key === 'elapsedMs' || key === 'uptime' || key === 'busyMs' ? 0 : value,
     );
   } catch {}
   return { status, type: type?.split(';')[0], body: parsed };

@@ -98,6 +98,7 @@ describe('POST /v1/evaluate', () => {
       problem: 'onemax',
       count: 3,
       elapsedMs: expect.any(Number),
+      busyMs: expect.any(Number),
     });
     const tour = Array.from({ length: 52 }, (_, i) => 51 - i);
     expect((await evaluate(app, { problem: 'tsp', genomes: [tour] })).json().fitness).toEqual([
