@@ -70,7 +70,8 @@ export function summary(
     lines.push(
       `penalised: ${result.penalised} genomes whose evaluation failed were given run.onError.penalty`,
     );
-  if (costMs !== undefined && costMs > 0) {
+  // Rounds × cost is a generational run's floor; a steady-state run has no rounds.
+  if (costMs !== undefined && costMs > 0 && result.replay === undefined) {
     const limit = (rounds * costMs) / 1000;
     lines.push(
       `theoretical limit: ${rounds} rounds × ${costMs} ms = ${limit.toFixed(2)} s; elapsed/limit ${(seconds / limit).toFixed(3)}`,

@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly onProgress?: (generation: number, done: number, total: number) => void;
   /** A request failed and is sent again (see {@link DispatchEvents}). */
   readonly onRetry?: DispatchEvents['onRetry'];
+  /** Steady-state runs: tell fitness in this recorded order (`RunResult.replay.order`). */
+  readonly replay?: readonly number[];
 }
 
 /** A finished run, as `galapagos run --json` prints it (plus the final state). */
@@ -68,13 +70,33 @@ export interface RunResult {
   readonly speculationWins: number;
   readonly elapsedMs: number;
   readonly evalsPerSecond: number;
+  /**
+   * Steady-state runs: what repeats the run on any target (`galapagos run --replay`): the order
+   * the fitness values were told in, and the evaluations in flight.
+   */
+  readonly replay?: { readonly order: readonly number[]; readonly inFlight: number };
   readonly state: EngineState;
 }
 
 /** The engine configuration a client run config stands for: all but the client's own fields. */
-export function engineConfig(run: RunConfig, fingerprint?: string): EngineConfigInput {
+export function engineConfig(
+  run: RunConfig,
+  fingerprint?: string,
+  capacity?: number,
+): EngineConfigInput {
   const { problems: _problems, onError: _onError, cost: _cost, ...engine } = run;
-  return { ...engine, ...(fingerprint === undefined ? {} : { fingerprint }) };
+  // A steady-state run keeps the target's threads busy unless told otherwise.
+  const algorithm =
+    engine.algorithm?.name === 'steady-state' &&
+    engine.algorithm.inFlight === undefined &&
+    capacity !== undefined
+      ? { ...engine.algorithm, inFlight: Math.min(capacity, engine.population) }
+      : engine.algorithm;
+  return {
+    ...engine,
+    ...(algorithm ? { algorithm } : {}),
+    ...(fingerprint === undefined ? {} : { fingerprint }),
+  };
 }
 
 /**
@@ -99,10 +121,14 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
   const busyAtStart = evaluator.busyMs?.();
   let dispatcher: Dispatcher | undefined;
   const fingerprint = options.registry?.fingerprint(resume?.config.problem ?? run.problem);
-  const result: EvolveResult = await evolve(engineConfig(run, fingerprint), {
+  const steady = (resume?.config.algorithm ?? run.algorithm)?.name === 'steady-state';
+  // Steady-state evaluations come one genome at a time: progress counts them per generation.
+  let told = resume?.evaluations ?? 0;
+  const result: EvolveResult = await evolve(engineConfig(run, fingerprint, evaluator.capacity), {
     ...(options.registry ? { registry: options.registry } : {}),
     ...(resume ? { resume } : {}),
     ...(signal ? { signal } : {}),
+    ...(options.replay ? { replay: options.replay } : {}),
     evaluate: (genomes, context) => {
       dispatcher ??= new Dispatcher(
         evaluator,
@@ -115,6 +141,18 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
         },
         options.onRetry ? { onRetry: options.onRetry } : {},
       );
+      if (steady) {
+        const population = resume?.config.population ?? run.population;
+        return dispatcher.evaluate(genomes, { signal: context.signal }).then((fitness) => {
+          told++;
+          options.onProgress?.(
+            Math.floor((told - 1) / population),
+            ((told - 1) % population) + 1,
+            population,
+          );
+          return fitness;
+        });
+      }
       return dispatcher.evaluate(genomes, {
         signal: context.signal,
         onProgress: (done, total) => options.onProgress?.(context.generation, done, total),
@@ -166,6 +204,14 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     ...(utilisation === undefined ? {} : { utilisation }),
     speculated: stats.speculated,
     speculationWins: stats.speculationWins,
+    ...(result.state.order
+      ? {
+          replay: {
+            order: result.state.order,
+            inFlight: (result.state.config.algorithm as { inFlight: number }).inFlight,
+          },
+        }
+      : {}),
     elapsedMs,
     evalsPerSecond: thisSession / (elapsedMs / 1000),
     state: result.state,

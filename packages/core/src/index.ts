@@ -41,6 +41,7 @@ export type {
   Individual,
   LogbookEntry,
 } from './engine/state.js';
+export { askOne, canAskOne, tellOne } from './engine/steady-state.js';
 export { type StopConfig, type StopReason, StopSchema } from './engine/stop.js';
 export {
   ERROR_CODES,

@@ -46,6 +46,8 @@ export interface RunFlags extends ConfigFlags {
   readonly target?: string;
   readonly checkpoint?: string;
   readonly resume?: string;
+  /** A steady-state run's result (`--json`) or checkpoint: repeat its order of completions. */
+  readonly replay?: string;
   /** `1..30` or `1,5,9`: an experiment over these seeds. */
   readonly seeds?: string;
   readonly json?: boolean;

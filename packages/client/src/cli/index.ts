@@ -71,6 +71,10 @@ function program(): Command {
     .option('--no-cache', 'evaluate every genome, even seen ones (noisy problems)')
     .option('--checkpoint <file>', 'write the run state here after every generation')
     .option(
+      '--replay <file>',
+      'repeat a steady-state run exactly (its --json result or checkpoint), on any target',
+    )
+    .option(
       '--resume <file>',
       'continue from a checkpoint (with --generations N: continue to N generations)',
     )

@@ -49,6 +49,7 @@ describe('galapagos.config.json reaches every operator and algorithm', () => {
     [{ name: 'simple' }],
     [{ name: 'mu-plus-lambda', lambda: 24 }],
     [{ name: 'mu-comma-lambda', lambda: 24 }],
+    [{ name: 'steady-state', inFlight: 3, replacement: 'tournament' }],
   ])('algorithm %j', async (algorithm) => {
     const result = await runs({ ...PROBLEM_OF.binary, algorithm, cxpb: 0.6, mutpb: 0.3 });
     expect(result.logbook).toHaveLength(3);

@@ -79,6 +79,11 @@ export function assertState(state: unknown): asserts state is EngineState {
  */
 export function ask(state: EngineState): AskResult {
   assertState(state);
+  if (state.config.algorithm?.name === 'steady-state')
+    throw new GalapagosError(
+      'GALAPAGOS_ERR_INVALID_STATE',
+      'a steady-state run hands out one genome at a time: use askOne / tellOne',
+    );
   if (isComplete(state)) return { state, generation: state.generation, genomes: [] };
   const genomes = [];
   for (const ind of state.population) if (ind.fitness === null) genomes.push(ind.genome);

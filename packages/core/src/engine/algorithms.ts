@@ -12,6 +12,7 @@
  *   is `selNSGA2` of parents and offspring (fronts, then crowding distance).
  */
 import Type, { type Static } from 'typebox';
+import { GalapagosError } from '../errors.js';
 import { rankAndCrowding, selNSGA2, selTournamentDCD } from '../pareto/pareto.js';
 import type { Random } from '../random.js';
 import type { EngineConfig } from './config.js';
@@ -54,6 +55,31 @@ export const AlgorithmSchema = Type.Union([
     },
   ),
   Type.Object(
+    {
+      name: Type.Literal('steady-state'),
+      inFlight: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          description:
+            "Evaluations in flight at once, at most the population (default: the target's capacity, else 8).",
+        }),
+      ),
+      replacement: Type.Optional(
+        Type.Union([Type.Literal('worst'), Type.Literal('tournament')], {
+          default: 'worst',
+          description:
+            'worst: a child replaces the worst individual if it is better; tournament: the worse of two random individuals, if the child is better.',
+        }),
+      ),
+    },
+    {
+      additionalProperties: false,
+      description:
+        'Asynchronous steady-state: as each evaluation finishes its individual enters the population and a new child is bred and sent at once (see steady-state.ts).',
+    },
+  ),
+  Type.Object(
     { name: Type.Literal('nsga2') },
     {
       additionalProperties: false,
@@ -71,7 +97,9 @@ export const algorithmOf = (config: EngineConfig): AlgorithmConfig => config.alg
 /** The sizes a state's population may have: the population, or the offspring awaiting fitness. */
 export function populationSizes(config: EngineConfig): number[] {
   const algorithm = algorithmOf(config);
-  return algorithm.name === 'simple' || algorithm.name === 'nsga2'
+  return algorithm.name === 'simple' ||
+    algorithm.name === 'nsga2' ||
+    algorithm.name === 'steady-state'
     ? [config.population]
     : [config.population, algorithm.lambda];
 }
@@ -145,6 +173,11 @@ export function breed(state: EngineState, rng: Random): EngineState {
   }
   if (algorithm.name === 'nsga2')
     return { ...state, parents: population, population: nsga2Offspring(state, population, rng) };
+  if (algorithm.name === 'steady-state')
+    throw new GalapagosError(
+      'GALAPAGOS_ERR_INVALID_STATE',
+      'a steady-state run breeds one child at a time (askOne / tellOne), not generations',
+    );
   return {
     ...state,
     parents: population,

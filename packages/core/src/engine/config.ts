@@ -29,6 +29,9 @@ export const CrossoverSchema = Type.Union(schemasOf(CROSSOVERS));
 /** Mutation operator and its settings; it must suit the problem's genome kind. */
 export const MutationSchema = Type.Union(schemasOf(MUTATIONS));
 
+/** Evaluations a steady-state run keeps in flight when nothing says how many. */
+const DEFAULT_IN_FLIGHT = 8;
+
 /** The settings of one GA run. Everything has a default except the problem. */
 export const EngineConfigSchema = Type.Object(
   {
@@ -197,6 +200,16 @@ export function resolveConfig(input: unknown, registry: ProblemRegistry): Engine
       path: '/algorithm/name',
       message: `nsga2 is for multi-objective problems; "${config.problem}" has one objective`,
     });
+  if (multi && algorithm.name === 'steady-state')
+    more.push({
+      path: '/algorithm/name',
+      message: 'steady-state is for single-objective problems (use nsga2)',
+    });
+  if (algorithm.name === 'steady-state' && (algorithm.inFlight ?? 0) > population)
+    more.push({
+      path: '/algorithm/inFlight',
+      message: `must be at most the population (${population})`,
+    });
   if (algorithm.name === 'nsga2' && population % 4 !== 0)
     more.push({
       path: '/population',
@@ -245,7 +258,13 @@ export function resolveConfig(input: unknown, registry: ProblemRegistry): Engine
           algorithm:
             algorithm.name === 'nsga2'
               ? { name: algorithm.name }
-              : { name: algorithm.name, lambda: algorithm.lambda },
+              : algorithm.name === 'steady-state'
+                ? {
+                    name: algorithm.name,
+                    inFlight: Math.min(algorithm.inFlight ?? DEFAULT_IN_FLIGHT, population),
+                    replacement: algorithm.replacement ?? 'worst',
+                  }
+                : { name: algorithm.name, lambda: algorithm.lambda },
         }),
     selection: config.selection ?? { name: 'selTournament', tournsize: 3 },
     crossover,

@@ -3,7 +3,9 @@ import type { Genome } from '../genome.js';
 import { defaultRegistry, type ProblemRegistry } from '../problems/registry.js';
 import type { Fitness } from '../problems/types.js';
 import { ask, init, isComplete, tell } from './algorithm.js';
+import { evolveSteady } from './evolve-steady.js';
 import type { EngineState, Evaluated, LogbookEntry } from './state.js';
+import { steadyStateOf } from './steady-state.js';
 import type { StopReason } from './stop.js';
 
 /** What an evaluator learns about the genomes it is given. */
@@ -27,6 +29,11 @@ export interface EvolveOptions {
   readonly signal?: AbortSignal;
   /** Continue this state (a parsed checkpoint) instead of starting from `config`. */
   readonly resume?: EngineState;
+  /**
+   * Steady-state runs: tell fitness values in this order of ids (a recorded run's `order`)
+   * whatever order they arrive in, so that the run repeats it exactly.
+   */
+  readonly replay?: readonly number[];
   readonly registry?: ProblemRegistry;
 }
 
@@ -48,7 +55,7 @@ const yieldToEventLoop = () =>
     typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
   );
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
+export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted)
     throw new GalapagosError('GALAPAGOS_ERR_ABORTED', 'the run was cancelled', {
       cause: signal.reason,
@@ -62,6 +69,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export async function evolve(config: unknown, options: EvolveOptions): Promise<EvolveResult> {
   const { evaluate, onGeneration, signal, registry = defaultRegistry } = options;
   let state = options.resume ?? init(config, registry);
+  if (steadyStateOf(state)) return evolveSteady(state, options);
   // The wall clock only serves the timeMs rule and lets the event loop in between generations
   // (so a signal aborts even a synchronous evaluator); the run's course never depends on it.
   const started = performance.now();

@@ -72,6 +72,12 @@ export interface EngineState<F extends Fitness = number> {
   readonly best: Evaluated<F> | null;
   /** The generation in which `best` was found (for the stagnation rule). */
   readonly bestSince?: number;
+  /** Steady-state runs: the genomes handed out and awaiting their fitness, by id. */
+  readonly pending?: readonly { readonly id: number; readonly genome: Genome }[];
+  /** Steady-state runs: the id the next genome handed out gets. */
+  readonly nextId?: number;
+  /** Steady-state runs: the ids in the order their fitness was told (replaying it repeats the run). */
+  readonly order?: readonly number[];
   /** The rule that ended the run before its last generation, when one did (see `stop.ts`). */
   readonly stoppedBy?: 'evaluations' | 'targetFitness' | 'stagnation';
   readonly logbook: readonly LogbookEntry[];

@@ -1,4 +1,5 @@
 /** `galapagos run`: evolve, sending every generation to the chosen target. */
+import { readFile } from 'node:fs/promises';
 import {
   assertResumableState,
   type EngineState,
@@ -38,11 +39,23 @@ async function prepare(flags: RunFlags) {
     throw asUsage(error);
   });
   const seeds = flags.seeds === undefined ? undefined : seedsOf(flags);
+  const replay = flags.replay === undefined ? undefined : await replayOf(flags.replay);
+  if (replay) {
+    if (config.run.algorithm?.name !== 'steady-state' && !flags.resume)
+      throw new ConfigError('command line', [
+        {
+          path: '--replay',
+          message: `replays a steady-state run; this run's algorithm is ${config.run.algorithm?.name ?? 'simple'} (set run.algorithm to { "name": "steady-state" } as the recorded run had it)`,
+        },
+      ]);
+    if (config.run.algorithm?.name === 'steady-state')
+      config.run.algorithm = { ...config.run.algorithm, inFlight: replay.inFlight };
+  }
   const resume = flags.resume ? await readCheckpoint(flags.resume) : undefined;
   if (resume) refuseRunChanges(resume, flags);
   // A problem no module defines may still be the target's: checked once it is open.
   if (!resume && registry.has(config.run.problem)) checkEngineConfig(config, registry);
-  return { config, targetName: picked.name, registry, resume, seeds };
+  return { config, targetName: picked.name, registry, resume, seeds, replay };
 }
 
 function checkEngineConfig(config: Config, registry: ProblemRegistry): void {
@@ -51,6 +64,38 @@ function checkEngineConfig(config: Config, registry: ProblemRegistry): void {
   } catch (error) {
     throw asUsage(error);
   }
+}
+
+/** The order of completions (and evaluations in flight) a `--replay` file recorded. */
+async function replayOf(file: string): Promise<{ order: number[]; inFlight: number }> {
+  let json: {
+    replay?: { order?: unknown; inFlight?: unknown };
+    order?: unknown;
+    config?: { algorithm?: { inFlight?: unknown } };
+  };
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(file, [
+      { path: '/', message: `cannot read: ${(error as Error).message}` },
+    ]);
+  }
+  const order = json?.replay?.order ?? json?.order;
+  const inFlight = json?.replay?.inFlight ?? json?.config?.algorithm?.inFlight;
+  if (
+    !Array.isArray(order) ||
+    !order.every((id) => Number.isSafeInteger(id) && id >= 0) ||
+    !Number.isSafeInteger(inFlight) ||
+    (inFlight as number) < 1
+  )
+    throw new ConfigError(file, [
+      {
+        path: '/replay',
+        message:
+          "holds no steady-state run's order (expected a galapagos run --json result, or a checkpoint, of a steady-state run)",
+      },
+    ]);
+  return { order: order as number[], inFlight: inFlight as number };
 }
 
 /** `--seeds`, which makes an experiment of the run: refused beside what makes one run. */
@@ -200,6 +245,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       signal: controller.signal,
       ...(resume ? { resume } : {}),
       ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
+      ...(prepared.replay ? { replay: prepared.replay.order } : {}),
       onProgress: progress.onProgress,
       onRetry: progress.onRetry,
       onGeneration: (entry) => {
