@@ -145,6 +145,42 @@ describe('your own fitness function through the CLI', () => {
     );
   });
 
+  it('runs your module steady-state, and replays that run on a server started with it, identically', async () => {
+    const args = ['--problems', project.fitness, '--problem', 'curve-fit', '--population', '12'];
+    const steady = join(project.dir, 'steady.json');
+    writeFileSync(
+      steady,
+      JSON.stringify({
+        run: { generations: 4, seed: 2, algorithm: { name: 'steady-state', inFlight: 3 } },
+        targets: { here: { type: 'embedded', workers: 2 } },
+      }),
+    );
+    const first = await runCli(['run', '--config', steady, ...args, '--json'], {
+      cwd: project.dir,
+    });
+    expect(first.code, first.stderr).toBe(0);
+    const result = join(project.dir, 'steady-result.json');
+    writeFileSync(result, first.stdout);
+    const url = await startServer([project.fitness]);
+    const remote = join(project.dir, 'steady-remote.json');
+    writeFileSync(
+      remote,
+      JSON.stringify({
+        run: { generations: 4, seed: 2, algorithm: { name: 'steady-state' } },
+        targets: { remote: { type: 'http', url } },
+      }),
+    );
+    const again = await runCli(['run', '--config', remote, ...args, '--replay', result, '--json'], {
+      cwd: project.dir,
+    });
+    expect(again.code, again.stderr).toBe(0);
+    const [a, b] = [JSON.parse(first.stdout), JSON.parse(again.stdout)];
+    expect(a.logbook).toHaveLength(5);
+    expect(JSON.stringify([b.logbook, b.best, b.replay])).toBe(
+      JSON.stringify([a.logbook, a.best, a.replay]),
+    );
+  });
+
   it('runs a Python program as the fitness, embedded and on a server started with --problems', async () => {
     const args = [
       'run',
