@@ -14,7 +14,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { evolve, localEvaluate } from '@galapagos/core';
-import { writeResult } from './report.js';
+import { median, writeResult } from './report.js';
 
 const SETTINGS = {
   length: 100,
@@ -126,12 +126,6 @@ const NSGA2 = {
   generations: 250,
   cxpb: 0.9,
   referencePoint: [11, 11],
-};
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
 async function nsga2Galapagos(problem: string, seeds: readonly number[]) {

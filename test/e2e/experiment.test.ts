@@ -1,40 +1,27 @@
 // galapagos run --seeds: one config over many seeds, each run as it would be alone.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LocalServer, startServer } from '@galapagos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { projectWithServer, runCli } from './helpers.js';
 
+let project: Awaited<ReturnType<typeof projectWithServer>>;
 let dir: string;
-let server: LocalServer;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'galapagos-seeds-'));
-  server = await startServer({ workers: 2 });
-  await writeFile(
-    join(dir, 'galapagos.config.json'),
-    JSON.stringify({
-      run: {
-        problem: 'onemax',
-        params: { length: 24 },
-        population: 24,
-        generations: 10,
-        algorithm: { name: 'mu-plus-lambda', lambda: 30 },
-        cxpb: 0.6,
-        mutpb: 0.3,
-      },
-      targets: {
-        here: { type: 'embedded', workers: 2 },
-        server: { type: 'http', url: server.url },
-      },
-      defaultTarget: 'here',
-    }),
+  project = await projectWithServer(
+    {
+      problem: 'onemax',
+      params: { length: 24 },
+      population: 24,
+      generations: 10,
+      algorithm: { name: 'mu-plus-lambda', lambda: 30 },
+      cxpb: 0.6,
+      mutpb: 0.3,
+    },
+    { embedded: 2, server: 2 },
   );
+  dir = project.dir;
 }, 60_000);
-afterAll(async () => {
-  await server.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => project.close());
 
 type Experiment = {
   runs: { seed: number; best: unknown; logbook: unknown; stoppedBy: string }[];

@@ -1,8 +1,16 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DispatchConfig, RunConfig } from '@galapagos/client';
+import {
+  type DispatchConfig,
+  type LocalServer,
+  type RunConfig,
+  startServer,
+} from '@galapagos/client';
 import { referenceExperiment } from '@galapagos/core';
 import { outcome, testDispatch } from '../../packages/core/test-fixtures/adapters.mjs';
 
@@ -95,6 +103,40 @@ export async function faultyProxy(
       for (const res of stalled) res.destroy();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/**
+ * A temporary project whose `galapagos.config.json` has `run` and two targets: `here`
+ * (embedded, the default) and `server` (a local server started for it). `close` stops the
+ * server and removes the folder.
+ */
+export async function projectWithServer(
+  run: object,
+  workers: { embedded: number; server: number },
+): Promise<{ dir: string; config: string; server: LocalServer; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'galapagos-project-'));
+  const server = await startServer({ workers: workers.server });
+  const config = join(dir, 'galapagos.config.json');
+  await writeFile(
+    config,
+    JSON.stringify({
+      run,
+      targets: {
+        here: { type: 'embedded', workers: workers.embedded },
+        server: { type: 'http', url: server.url },
+      },
+      defaultTarget: 'here',
+    }),
+  );
+  return {
+    dir,
+    config,
+    server,
+    close: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

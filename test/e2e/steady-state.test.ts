@@ -2,44 +2,29 @@
 // and resumable from a checkpoint exactly.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LocalServer, startServer } from '@galapagos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, runCli } from './helpers.js';
+import { cli, projectWithServer, runCli } from './helpers.js';
 
+let project: Awaited<ReturnType<typeof projectWithServer>>;
 let dir: string;
-let server: LocalServer;
-let config: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'galapagos-steady-'));
-  server = await startServer({ workers: 3 });
-  config = join(dir, 'galapagos.config.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      run: {
-        problem: 'onemax',
-        params: { length: 30 },
-        population: 20,
-        generations: 8,
-        algorithm: { name: 'steady-state' },
-        cost: { ms: 15, mode: 'sleep', sigma: 1 },
-        seed: 6,
-      },
-      targets: {
-        here: { type: 'embedded', workers: 4 },
-        server: { type: 'http', url: server.url },
-      },
-      defaultTarget: 'here',
-    }),
+  project = await projectWithServer(
+    {
+      problem: 'onemax',
+      params: { length: 30 },
+      population: 20,
+      generations: 8,
+      algorithm: { name: 'steady-state' },
+      cost: { ms: 15, mode: 'sleep', sigma: 1 },
+      seed: 6,
+    },
+    { embedded: 4, server: 3 },
   );
+  dir = project.dir;
 }, 60_000);
-afterAll(async () => {
-  await server.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => project.close());
 
 const parse = (stdout: string) =>
   JSON.parse(stdout) as {

@@ -7,6 +7,7 @@ import type { Evaluated, LogbookEntry, ProblemRegistry, StopReason } from '@gala
 import type { DispatchConfig, RunConfig } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import type { Evaluator } from './evaluators/types.js';
+import { median } from './median.js';
 import { engineConfig, type RunOptions, runEvolution } from './run.js';
 
 /** Most seeds one experiment takes. */
@@ -67,13 +68,6 @@ export interface ExperimentResult {
   readonly runs: readonly SeedResult[];
   readonly summary: ExperimentSummary;
 }
-
-const median = (values: readonly number[]): number | undefined => {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** Evaluations spent when the logbook first reached `target` (from its per-generation max/min). */
 function evaluationsTo(

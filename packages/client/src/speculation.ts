@@ -5,6 +5,7 @@
  * result; a stalled replica, a cold Lambda instance or an unlucky genome then costs a little
  * duplicated work instead of a timeout.
  */
+import { median } from './median.js';
 
 /** When a batch counts as a straggler. */
 export interface SpeculationSettings {
@@ -25,12 +26,6 @@ interface Race {
   duplicate(): void;
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 /** One generation's batches: their times so far, and the ones still running. */
 export class StragglerWatch {
   private readonly durations: number[] = [];
@@ -49,7 +44,7 @@ export class StragglerWatch {
   /** The running time past which a batch is a straggler; none until a batch has finished. */
   threshold(): number | undefined {
     if (this.durations.length === 0) return undefined;
-    return Math.max(this.settings.minMs, this.settings.factor * median(this.durations));
+    return Math.max(this.settings.minMs, this.settings.factor * median(this.durations)!);
   }
 
   /**

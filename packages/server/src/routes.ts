@@ -2,7 +2,6 @@ import {
   ErrorReplySchema,
   type EvaluateRequest,
   EvaluateRequestSchema,
-  type EvaluateResponse,
   EvaluateResponseSchema,
   HealthSchema,
   ProblemListSchema,

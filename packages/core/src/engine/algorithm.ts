@@ -104,7 +104,7 @@ export function tell<F extends Fitness = number>(
   assertState(state);
   if (isComplete(state))
     throw new GalapagosError('GALAPAGOS_ERR_RUN_COMPLETE', 'the run has already finished');
-  const { config, objective } = state;
+  const { objective } = state;
   const sign = objective === 'max' ? 1 : -1;
   const score = (f: number): number => sign * f;
 

@@ -6,9 +6,9 @@
  */
 import { GalapagosError } from '../errors.js';
 import type { Genome } from '../genome.js';
+import { throwIfAborted } from './abort.js';
 import { isComplete } from './algorithm.js';
 import type { EvolveOptions, EvolveResult } from './evolve.js';
-import { throwIfAborted } from './evolve.js';
 import type { EngineState } from './state.js';
 import { askOne, canAskOne, steadyStateOf, tellOne } from './steady-state.js';
 

@@ -1,7 +1,7 @@
-import { GalapagosError } from '../errors.js';
 import type { Genome } from '../genome.js';
 import { defaultRegistry, type ProblemRegistry } from '../problems/registry.js';
 import type { Fitness } from '../problems/types.js';
+import { throwIfAborted } from './abort.js';
 import { ask, init, isComplete, tell } from './algorithm.js';
 import { evolveSteady } from './evolve-steady.js';
 import type { EngineState, Evaluated, LogbookEntry } from './state.js';
@@ -54,13 +54,6 @@ const yieldToEventLoop = () =>
   new Promise<void>((resolve) =>
     typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
   );
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted)
-    throw new GalapagosError('GALAPAGOS_ERR_ABORTED', 'the run was cancelled', {
-      cause: signal.reason,
-    });
-}
 
 /**
  * Runs a GA to completion: `ask`, `evaluate`, `tell`, once per generation. The result is a
