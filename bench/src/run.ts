@@ -1,6 +1,7 @@
 /** `pnpm bench [suite…]`: runs the named suites, or all of them. */
 import { dockerSuite } from './docker.js';
 import { engineSuite } from './engine.js';
+import { fleetSuite } from './fleet.js';
 import { hostileSuite } from './hostile.js';
 import { lambdaSuite } from './lambda.js';
 import { overheadSuite } from './overhead.js';
@@ -21,6 +22,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   hostile: hostileSuite,
   quality: qualitySuite,
   uneven: unevenSuite,
+  fleet: fleetSuite,
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');

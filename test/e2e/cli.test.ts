@@ -226,6 +226,9 @@ describe('galapagos targets', () => {
       /local\s+http\s+http:\/\/127\.0\.0\.1:3000\/\s+(ok|not running \(started on demand\))/,
     );
     expect(stdout).toMatch(/docker\s+http\s+http:\/\/127\.0\.0\.1:8080\/\s+unreachable/);
+    expect(stdout).toMatch(
+      /fleet\s+queue\s+\S+\s+(unreachable: Redis at redis:\/\/127\.0\.0\.1:6379|unusable: no live workers)/,
+    );
   });
 });
 

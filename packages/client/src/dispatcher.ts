@@ -38,6 +38,8 @@ export interface DispatchProblem {
    * failure fails the run.
    */
   readonly penalty?: number;
+  /** The run's fingerprint of the problem, sent with each batch to targets that check it. */
+  readonly fingerprint?: string | undefined;
 }
 
 /**
@@ -320,7 +322,10 @@ export class Dispatcher {
         signal.addEventListener('abort', onAbort, { once: true });
         const started = performance.now();
         try {
-          const values = await this.evaluator.evaluate(request, { signal: attempt.signal });
+          const values = await this.evaluator.evaluate(request, {
+            signal: attempt.signal,
+            fingerprint: this.problem.fingerprint,
+          });
           this.slowestReplyMs = Math.max(this.slowestReplyMs, performance.now() - started);
           // Additive increase: back towards the configured concurrency after an overload.
           if (this.limit.concurrency < this.config.concurrency) this.limit.concurrency += 1;

@@ -18,6 +18,10 @@ export const CLIENT_ERROR_CODES = {
     'The Lambda function failed (timeout, out of memory, crash); the batch is retried.',
   GALAPAGOS_ERR_LAMBDA:
     'The Lambda Invoke API refused the call (e.g. unknown function, no permission).',
+  GALAPAGOS_ERR_NO_WORKERS:
+    'No fleet worker takes batches from the queue (start one: galapagos worker --redis URL).',
+  GALAPAGOS_ERR_WORKER_LOST:
+    'A batch failed on the queue without a reply: the workers holding it died; it is sent again.',
   GALAPAGOS_ERR_SPAWN_FAILED: 'The local server could not be started or did not become healthy.',
   GALAPAGOS_ERR_CHECKPOINT: 'The checkpoint file could not be written or read.',
   GALAPAGOS_ERR_INTERNAL: 'An unexpected fault in the client itself (a bug: please report it).',

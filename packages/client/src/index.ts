@@ -28,6 +28,11 @@ export {
 export { createEmbeddedEvaluator } from './evaluators/embedded.js';
 export { createHttpEvaluator, type HttpEvaluatorOptions } from './evaluators/http.js';
 export { createLambdaEvaluator, type LambdaEvaluatorOptions } from './evaluators/lambda.js';
+export {
+  createQueueEvaluator,
+  type QueueEvaluator,
+  type QueueEvaluatorOptions,
+} from './evaluators/queue.js';
 export type { Evaluator, TargetHealth } from './evaluators/types.js';
 export { engineConfig, type RunOptions, type RunResult, runEvolution } from './run.js';
 export {

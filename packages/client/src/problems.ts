@@ -23,6 +23,8 @@ async function askProblems(evaluator: Evaluator, target: string, signal: AbortSi
   try {
     return await evaluator.problems(signal);
   } catch (error) {
+    // The evaluator's own coded reason (e.g. no workers on a queue) says more than a timeout.
+    if (error instanceof EvaluationError) throw error;
     if (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError')
       throw new EvaluationError(
         'GALAPAGOS_ERR_REQUEST_TIMEOUT',

@@ -137,6 +137,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
           problem: context.problem,
           params: context.params,
           cost: run.cost,
+          fingerprint,
           ...(run.onError ? { penalty: run.onError.penalty } : {}),
         },
         options.onRetry ? { onRetry: options.onRetry } : {},

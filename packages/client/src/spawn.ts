@@ -16,7 +16,9 @@ export interface LocalServer {
 }
 
 /** The `galapagos-server` entry of the installed server package (it is not imported). */
-export function serverEntry(): string {
+export function serverEntry(
+  bin: 'galapagos-server' | 'galapagos-worker' = 'galapagos-server',
+): string {
   let manifest: string;
   try {
     manifest = createRequire(import.meta.url).resolve('@galapagos/server/package.json');
@@ -27,8 +29,8 @@ export function serverEntry(): string {
       { retryable: false },
     );
   }
-  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> };
-  return join(dirname(manifest), bin['galapagos-server']!);
+  const bins = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> }).bin;
+  return join(dirname(manifest), bins['galapagos-server']!);
 }
 
 async function healthy(url: string, timeoutMs: number): Promise<boolean> {

@@ -51,6 +51,22 @@ export {
   isGalapagosError,
 } from './errors.js';
 export {
+  DEFAULT_QUEUE,
+  EVALUATE_JOB,
+  fleetKeys,
+  HEARTBEAT_MS,
+  HEARTBEAT_TTL_MS,
+  QUEUE_NAME_PATTERN,
+  type QueueJob,
+  QueueJobSchema,
+  REDIS_PASSWORD_ENV,
+  REDIS_USERNAME_ENV,
+  type RedisSettings,
+  redisSettings,
+  type WorkerAdvert,
+  WorkerAdvertSchema,
+} from './fleet.js';
+export {
   assertGenomes,
   type BinaryGenome,
   type BinarySpec,

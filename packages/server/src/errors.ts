@@ -82,6 +82,8 @@ export const STARTUP_ERROR_CODES = {
     'A setting (a GALAPAGOS_* variable, PORT or HOST) is malformed or out of range.',
   GALAPAGOS_ERR_LISTEN:
     'The server cannot listen on HOST:PORT (the port is in use, privileged, or the address is not local).',
+  GALAPAGOS_ERR_REDIS:
+    "A fleet worker's Redis refused it: wrong password or user, or a TLS certificate it does not trust.",
 } as const;
 
 export type StartupErrorCode = keyof typeof STARTUP_ERROR_CODES;

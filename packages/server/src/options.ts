@@ -80,12 +80,13 @@ export interface ListenOptions {
   readonly shutdownGraceMs: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Longest delay a Node timer keeps (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-function integer(
+/** An integer setting from the environment, in range, or the fallback when unset. */
+export function integer(
   env: Env,
   name: string,
   fallback: number,

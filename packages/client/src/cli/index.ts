@@ -10,6 +10,7 @@ import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
 import { type ServeFlags, serveCommand } from './commands/serve.js';
 import { targetsCommand } from './commands/targets.js';
+import { type WorkerFlags, workerCommand } from './commands/worker.js';
 import { fail } from './fail.js';
 import {
   batchSize,
@@ -106,6 +107,26 @@ function program(): Command {
     .option('--problems <paths...>', 'your problem modules, served beside the built-in problems')
     .action(async (flags: ServeFlags) => {
       process.exitCode = await serveCommand(flags);
+    });
+  cli
+    .command('worker')
+    .description(
+      'take evaluation batches from a queue on Redis (a fleet worker; run any number, anywhere)',
+    )
+    .requiredOption(
+      '--redis <url>',
+      'Redis URL, redis:// or rediss:// (TLS); password from GALAPAGOS_REDIS_PASSWORD',
+    )
+    .option('--queue <name>', 'queue name (default galapagos)')
+    .option('--workers <n>', 'worker threads (default: one per core)', integer(1))
+    .option('--problems <paths...>', 'your problem modules, served beside the built-in problems')
+    .option(
+      '--lock-ms <ms>',
+      "how long a batch's lock lasts unrenewed: a killed worker's batch is taken over after it (default 30000)",
+      integer(1000),
+    )
+    .action(async (flags: WorkerFlags) => {
+      await workerCommand(flags);
     });
   return cli;
 }

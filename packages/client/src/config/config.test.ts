@@ -21,6 +21,7 @@ describe('validateConfig', () => {
       'azure',
       'docker',
       'embedded',
+      'fleet',
       'lambda',
       'lambda-http',
       'local',
@@ -65,6 +66,24 @@ describe('validateConfig', () => {
       },
       '/targets/x/headers/authorization',
       /environment variable/,
+    ],
+    [
+      'a Redis password in the queue URL',
+      { targets: { q: { type: 'queue', url: 'redis://:s3cret@cache:6379' } } },
+      '/targets/q/url',
+      /must not hold a password: set GALAPAGOS_REDIS_PASSWORD/,
+    ],
+    [
+      'a Redis password given as a literal',
+      { targets: { q: { type: 'queue', url: 'redis://cache:6379', password: 's3cret' } } },
+      '/targets/q/password',
+      /environment variable/,
+    ],
+    [
+      'a queue name with a colon',
+      { targets: { q: { type: 'queue', url: 'redis://cache', queue: 'a:b' } } },
+      '/targets/q/queue',
+      /pattern/,
     ],
     [
       'an unknown setting',

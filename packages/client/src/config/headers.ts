@@ -3,7 +3,7 @@ import type { ConfigIssue } from '@galapagos/core';
 import Type, { type Static } from 'typebox';
 import { ConfigError } from '../errors.js';
 
-const FromEnv = Type.Object(
+export const FromEnvSchema = Type.Object(
   {
     env: Type.String({
       pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
@@ -17,9 +17,13 @@ const FromEnv = Type.Object(
   },
 );
 
-export const HeadersSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]+$' }), FromEnv, {
-  description: 'Headers whose values come from environment variables, never literals.',
-});
+export const HeadersSchema = Type.Record(
+  Type.String({ pattern: '^[A-Za-z0-9-]+$' }),
+  FromEnvSchema,
+  {
+    description: 'Headers whose values come from environment variables, never literals.',
+  },
+);
 export type Headers = Static<typeof HeadersSchema>;
 
 /** A literal header value in a config file: refused, secrets do not belong there. */

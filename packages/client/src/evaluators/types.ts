@@ -20,6 +20,16 @@ export interface TargetProblems {
   readonly error?: string;
 }
 
+/** What each evaluate call carries besides the request. */
+export interface EvaluateCallOptions {
+  readonly signal: AbortSignal;
+  /**
+   * The run's fingerprint of the problem, for targets that check it per batch (a queue's
+   * workers, which may join after the run's first check).
+   */
+  readonly fingerprint?: string | undefined;
+}
+
 /**
  * Where fitness is computed. Failures are `EvaluationError`s, whose `retryable` tells the
  * dispatcher whether to try again. Evaluators do not retry on their own, so retries never
@@ -45,7 +55,7 @@ export interface Evaluator {
   /** Largest cost.ms × genomes one request may ask for, where the target says. */
   readonly maxCostTotalMs?: number | undefined;
   /** One fitness per genome: a number, or a vector for a multi-objective problem. */
-  evaluate(request: EvaluateRequest, options: { signal: AbortSignal }): Promise<Fitness[]>;
+  evaluate(request: EvaluateRequest, options: EvaluateCallOptions): Promise<Fitness[]>;
   health(): Promise<TargetHealth[]>;
   /**
    * The problems each server (replica, function) serves, with their fingerprints: the run

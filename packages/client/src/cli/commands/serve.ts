@@ -1,7 +1,7 @@
 /** `galapagos serve`: the local fitness server (galapagos-server) in the foreground. */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { serverEntry } from '../../spawn.js';
+import { foreground } from '../foreground.js';
 
 export interface ServeFlags {
   readonly port?: number;
@@ -12,20 +12,12 @@ export interface ServeFlags {
 
 /** Runs the server with the flags as its settings; its exit code is the command's. */
 export function serveCommand(flags: ServeFlags): Promise<number> {
-  const child = spawn(process.execPath, [serverEntry()], {
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      ...(flags.port !== undefined ? { PORT: String(flags.port) } : {}),
-      ...(flags.host !== undefined ? { HOST: flags.host } : {}),
-      ...(flags.workers !== undefined ? { GALAPAGOS_WORKERS: String(flags.workers) } : {}),
-      ...(flags.problems
-        ? { GALAPAGOS_PROBLEMS: flags.problems.map((p) => resolve(p)).join(',') }
-        : {}),
-    },
+  return foreground(serverEntry(), {
+    ...(flags.port !== undefined ? { PORT: String(flags.port) } : {}),
+    ...(flags.host !== undefined ? { HOST: flags.host } : {}),
+    ...(flags.workers !== undefined ? { GALAPAGOS_WORKERS: String(flags.workers) } : {}),
+    ...(flags.problems
+      ? { GALAPAGOS_PROBLEMS: flags.problems.map((p) => resolve(p)).join(',') }
+      : {}),
   });
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }

@@ -1,0 +1,247 @@
+/**
+ * A fleet worker: takes evaluation batches from a BullMQ queue on Redis and evaluates them on
+ * its own worker-thread pool, under the same limits as a server. Any number may run, on any
+ * machine; each keeps a heartbeat (its threads and problems) that clients size batches to.
+ *
+ * BullMQ gives at-least-once delivery: a job's lock is renewed from this process's main thread
+ * while the pool computes (the fitness never blocks it), so a batch may outlast the lock; a
+ * worker that dies stops renewing, and another worker takes the batch over (stalled job).
+ */
+
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  EVALUATE_JOB,
+  fleetKeys,
+  HEARTBEAT_MS,
+  HEARTBEAT_TTL_MS,
+  isGalapagosError,
+  QueueJobSchema,
+  type WorkerAdvert,
+} from '@galapagos/core';
+import { createEvaluationPool, type EvaluationPool } from '@galapagos/core/runtime';
+import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import Value from 'typebox/value';
+import { bounded, errorBody, type ReplyCode, ServerError, StartupError } from '../errors.js';
+import { evaluateRequest } from '../evaluation.js';
+import { createMetrics } from '../metrics.js';
+import { VERSION } from '../version.js';
+import type { FleetWorkerOptions } from './options.js';
+
+export interface FleetWorkerStats {
+  /** Batches evaluated and returned. */
+  completed: number;
+  /** Batches failed (their fitness threw, or the job was malformed or for other code). */
+  failed: number;
+  /** Batches handed back to the queue at shutdown, unfinished. */
+  handedBack: number;
+  /** Batches being evaluated now. */
+  active: number;
+}
+
+export interface FleetWorker {
+  /** `host:pid`, as jobs and clients name this worker. */
+  readonly where: string;
+  readonly pool: EvaluationPool;
+  stats(): FleetWorkerStats;
+  /**
+   * Stops taking jobs and withdraws the heartbeat; running batches finish within the grace
+   * period, and those still running then are handed back to the queue for another worker.
+   */
+  close(): Promise<void>;
+}
+
+/** Redis answers that no retry will fix: the worker cannot start. */
+const FATAL_REDIS =
+  /NOAUTH|WRONGPASS|invalid password|invalid username|self.signed|certificate|ERR AUTH/i;
+
+/** Fails a job for good (no BullMQ retry): the client reads the coded reply from its reason. */
+function failJob(code: ReplyCode, message: string): never {
+  throw new UnrecoverableError(JSON.stringify(errorBody(code, bounded(message))));
+}
+
+/**
+ * Connects, starts the pool and starts taking jobs. Waits for Redis while it is unreachable
+ * (a fleet may start before it).
+ * @throws StartupError `GALAPAGOS_ERR_REDIS` when Redis refuses the credentials or TLS.
+ */
+export async function startFleetWorker(
+  options: FleetWorkerOptions,
+  log: (line: string) => void = () => {},
+): Promise<FleetWorker> {
+  const { redis, queue } = options;
+  const where = `${hostname()}:${process.pid}`;
+  const connection = new Redis({
+    host: redis.host,
+    port: redis.port,
+    db: redis.db,
+    ...(redis.username ? { username: redis.username } : {}),
+    ...(redis.password ? { password: redis.password } : {}),
+    ...(redis.tls ? { tls: redis.tls } : {}),
+    connectionName: `galapagos-worker:${where}`,
+    // BullMQ's workers block on Redis: commands wait for a reconnection instead of failing.
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+  });
+  let outage: string | undefined;
+  connection.on('error', (error: Error) => {
+    if (outage === error.message) return;
+    outage = error.message;
+    log(`redis ${redis.where}: ${error.message} (retrying)`);
+  });
+  connection.on('ready', () => {
+    if (outage !== undefined) log(`redis ${redis.where}: connected again`);
+    outage = undefined;
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => {
+        if (FATAL_REDIS.test(error.message)) reject(error);
+      };
+      connection.on('error', onError);
+      connection.ping().then(
+        () => {
+          connection.off('error', onError);
+          resolve();
+        },
+        (error: Error) => {
+          connection.off('error', onError);
+          reject(error);
+        },
+      );
+    });
+  } catch (error) {
+    connection.disconnect();
+    throw new StartupError(
+      'GALAPAGOS_ERR_REDIS',
+      `Redis at ${redis.where} refused this worker: ${(error as Error).message} (check GALAPAGOS_REDIS_PASSWORD, GALAPAGOS_REDIS_USERNAME, and for rediss:// the server's certificate, trusted through NODE_EXTRA_CA_CERTS)`,
+    );
+  }
+
+  const server = options.server;
+  const pool = await createEvaluationPool({
+    threads: server.workers,
+    maxQueue: server.maxQueue,
+    niceIncrement: server.workerNice,
+    problemModules: server.problemModules,
+    ...(server.threadMemoryMb ? { threadMemoryMb: server.threadMemoryMb } : {}),
+  });
+  const metrics = createMetrics(() => pool.stats());
+  const stats: FleetWorkerStats = { completed: 0, failed: 0, handedBack: 0, active: 0 };
+  let handingBack = false;
+
+  const evaluateJob = async (job: Job, token?: string, signal?: AbortSignal) => {
+    const data: unknown = job.data;
+    if (job.name !== EVALUATE_JOB || !Value.Check(QueueJobSchema, data)) {
+      const first = Value.Errors(QueueJobSchema, data)[0];
+      failJob(
+        'GALAPAGOS_ERR_INVALID_REQUEST',
+        `job ${job.id} (${job.name}) is not an evaluation batch${first ? `: ${first.instancePath || '/'} ${first.message}` : ''}`,
+      );
+    }
+    const { request, fingerprint } = data;
+    const mine = pool.registry.fingerprint(request.problem);
+    if (fingerprint !== undefined && mine !== undefined && mine !== fingerprint)
+      failJob(
+        'GALAPAGOS_ERR_PROBLEM_MISMATCH',
+        `worker ${where} serves problem "${request.problem}" with fingerprint ${mine}, but the run's is ${fingerprint}: it runs different code. Restart it with the run's modules (galapagos worker --problems …).`,
+      );
+    try {
+      return await evaluateRequest(pool, server, metrics, request, signal);
+    } catch (error) {
+      if (handingBack && token !== undefined) {
+        // Shutting down: back to the queue, unfinished, for another worker.
+        await job.moveToWait(token);
+        stats.handedBack++;
+        throw new WaitingError();
+      }
+      if (isGalapagosError(error) || error instanceof ServerError)
+        failJob(error.code, error.message);
+      failJob('GALAPAGOS_ERR_INTERNAL', (error as Error).message);
+    }
+  };
+
+  const worker = new Worker(queue, evaluateJob, {
+    connection,
+    name: where,
+    concurrency: pool.threads,
+    lockDuration: options.lockMs,
+    stalledInterval: options.lockMs,
+    // A batch whose worker died is taken over; one that kills worker after worker fails.
+    maxStalledCount: 2,
+  });
+  worker.on('error', (error) => {
+    if (outage === undefined) log(`queue "${queue}": ${error.message}`);
+  });
+  worker.on('active', () => stats.active++);
+  worker.on('completed', () => {
+    stats.active--;
+    stats.completed++;
+  });
+  worker.on('failed', (job, error) => {
+    if (job) stats.active--;
+    if (error instanceof WaitingError || error.name === 'WaitingError') return;
+    stats.failed++;
+    log(`batch ${job?.id ?? '?'} failed: ${error.message}`);
+  });
+
+  // The heartbeat: clients count this worker's threads while it lasts.
+  const keys = fleetKeys(queue);
+  const advert: WorkerAdvert = {
+    id: randomUUID(),
+    host: hostname(),
+    pid: process.pid,
+    threads: pool.threads,
+    version: VERSION,
+    problems: pool.registry.summaries(),
+    limits: { maxGenomes: server.maxGenomes, maxCostTotalMs: server.maxCostTotalMs },
+  };
+  const advertJson = JSON.stringify(advert);
+  const beat = () =>
+    connection
+      .multi()
+      .sadd(keys.workers, advert.id)
+      .set(keys.worker(advert.id), advertJson, 'PX', HEARTBEAT_TTL_MS)
+      .exec();
+  await beat();
+  const heartbeat = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
+  heartbeat.unref();
+  await worker.waitUntilReady();
+  log(
+    `taking batches from queue "${queue}" at ${redis.where} on ${pool.threads} threads (${pool.registry
+      .summaries()
+      .map((p) => p.id)
+      .join(', ')})`,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    where,
+    pool,
+    stats: () => ({ ...stats }),
+    close() {
+      closing ??= (async () => {
+        clearInterval(heartbeat);
+        await connection
+          .multi()
+          .srem(keys.workers, advert.id)
+          .del(keys.worker(advert.id))
+          .exec()
+          .catch(() => {});
+        const grace = setTimeout(() => {
+          handingBack = true;
+          worker.cancelAllJobs('the worker is shutting down');
+        }, options.shutdownGraceMs);
+        try {
+          await worker.close();
+        } finally {
+          clearTimeout(grace);
+          await pool.close();
+          connection.disconnect();
+        }
+      })();
+      return closing;
+    },
+  };
+}
