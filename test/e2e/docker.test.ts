@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM module shared with the benchmarks
 import { containerEngine, docker, healthy } from '../../deploy/docker/engine.mjs';
 import { multiObjectiveRun } from '../../packages/core/test-fixtures/adapters.mjs';
+import { startRedis } from '../../packages/core/test-fixtures/redis.mjs';
 import { writeUserProject } from '../../packages/core/test-fixtures/user-project.mjs';
 import { cli, outcome, repoRoot, run } from './helpers.js';
 
@@ -238,6 +239,64 @@ describe.skipIf(!engine)('docker target', () => {
     expect(await evaluated(first.url)).toBeGreaterThan(before[0]!);
     expect(await evaluated(second.url)).toBeGreaterThan(before[1]!);
     expect(docker(engine, ['logs', second.name])).toMatch(/"url":"\/v1\/evaluate"/);
+  });
+
+  it("runs as a fleet worker with the user's module: a queue run gives the embedded logbook, docker stop ends it gracefully", async () => {
+    const redis = await startRedis();
+    try {
+      const project = writeUserProject();
+      await chmod(project.dir, 0o755);
+      const name = `galapagos-e2e-${process.pid}-worker`;
+      started.push(name);
+      docker(engine, [
+        'run',
+        '-d',
+        '--name',
+        name,
+        // Redis listens on the host's loopback.
+        '--network',
+        'host',
+        '-v',
+        `${project.dir}:/problems:ro`,
+        '-e',
+        'GALAPAGOS_PROBLEMS=/problems/fitness.ts',
+        '-e',
+        `GALAPAGOS_REDIS_URL=${redis.url}`,
+        '-e',
+        'GALAPAGOS_QUEUE=container',
+        '-e',
+        'GALAPAGOS_WORKERS=2',
+        IMAGE,
+        'node',
+        'dist/worker-main.js',
+      ]);
+      for (let i = 0; !docker(engine, ['logs', name]).includes('taking batches'); i++) {
+        if (i > 150) throw new Error(`worker never started:\n${docker(engine, ['logs', name])}`);
+        await sleep(200);
+      }
+      const config = {
+        run: {
+          problem: 'curve-fit',
+          problems: ['./fitness.ts'],
+          population: 16,
+          generations: 3,
+          seed: 6,
+        },
+        targets: {
+          fleet: { type: 'queue', url: redis.url, queue: 'container' },
+          embedded: { type: 'embedded', workers: 2 },
+        },
+      };
+      const viaFleet = await runCli(config, 'fleet', project.dir);
+      const local = await runCli(config, 'embedded', project.dir);
+      expect(viaFleet.fingerprint).toBe(local.fingerprint);
+      expect(outcome(viaFleet)).toBe(outcome(local));
+      docker(engine, ['stop', '--time', '15', name]);
+      expect(docker(engine, ['inspect', '--format', '{{.State.ExitCode}}', name])).toBe('0');
+      expect(docker(engine, ['logs', name])).toMatch(/stopped \([1-9]\d* batches done, 0 failed/);
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('docker stop ends it gracefully, exit 0, while an in-flight request completes', async () => {

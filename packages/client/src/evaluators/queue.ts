@@ -209,12 +209,13 @@ export async function createQueueEvaluator(
     get maxCostTotalMs() {
       return strictest((w) => w.limits.maxCostTotalMs);
     },
-    // Every worker thread takes jobs on its own (a worker runs as many jobs as it has threads).
+    // A worker takes batches while it has a free thread, each holding a thread per genome:
+    // like a server, it spreads one batch over its threads.
     get capacity() {
       return threads() || undefined;
     },
     get servers() {
-      return threads() || undefined;
+      return workers.length || undefined;
     },
     remote: true,
     busyMs: () => busyMs,

@@ -12,7 +12,7 @@ import { startRedis, type TestRedis } from '../../../core/test-fixtures/redis.mj
 import { defaultOptions } from '../options.js';
 import { faultyProblems } from '../test-utils.js';
 import { type FleetWorkerOptions, fleetWorkerOptionsFromEnv } from './options.js';
-import { type FleetWorker, startFleetWorker } from './worker.js';
+import { startFleetWorker } from './worker.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -165,6 +165,49 @@ describe('a fleet worker', () => {
     } finally {
       await f.close();
     }
+  });
+
+  it('spreads a generation of multi-genome batches over the fleet: a worker takes no more than its threads hold', async () => {
+    const f = await fleet();
+    const other = await startFleetWorker({
+      redis: { host: '127.0.0.1', port: redis.port, db: 0, where: redis.url },
+      queue: f.name,
+      server: { ...defaultOptions(), workers: 2, logLevel: false },
+      lockMs: 30_000,
+      shutdownGraceMs: 10_000,
+    });
+    try {
+      const jobs = await Promise.all(
+        [0, 1].map((i) =>
+          f.add(batch([`${i}011`, `${i}111`], { cost: { ms: 400, mode: 'sleep' } })),
+        ),
+      );
+      await Promise.all(jobs.map((j) => j.waitUntilFinished(f.events, 20_000)));
+      // (A worker counts a batch once Redis has confirmed it, which may come after the event.)
+      const counts = () => [f.worker.stats().completed, other.stats().completed];
+      for (let i = 0; i < 100 && counts()[0]! + counts()[1]! < 2; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      // One batch each (two genomes on two threads), not both on whichever fetched first.
+      expect(counts()).toEqual([1, 1]);
+    } finally {
+      await other.close();
+      await f.close();
+    }
+  });
+
+  it('stops within its grace period even while Redis is away', async () => {
+    const own = await startRedis();
+    const worker = await startFleetWorker({
+      redis: { host: '127.0.0.1', port: own.port, db: 0, where: own.url },
+      queue: 'away',
+      server: { ...defaultOptions(), workers: 1, logLevel: false },
+      lockMs: 30_000,
+      shutdownGraceMs: 300,
+    });
+    await own.stop();
+    const started = Date.now();
+    await worker.close();
+    expect(Date.now() - started).toBeLessThan(8000);
   });
 
   it('refuses to start when Redis refuses its password', async () => {

@@ -56,6 +56,21 @@ export interface FleetWorker {
 const FATAL_REDIS =
   /NOAUTH|WRONGPASS|invalid password|invalid username|self.signed|certificate|ERR AUTH/i;
 
+/** How long handing back the batches in hand may take after the grace period. */
+const HAND_BACK_MS = 5000;
+
+/** Waits for `work` at most `ms`, and never fails. */
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 /** Fails a job for good (no BullMQ retry): the client reads the coded reply from its reason. */
 function failJob(code: ReplyCode, message: string): never {
   throw new UnrecoverableError(JSON.stringify(errorBody(code, bounded(message))));
@@ -174,13 +189,42 @@ export async function startFleetWorker(
   worker.on('error', (error) => {
     if (outage === undefined) log(`queue "${queue}": ${error.message}`);
   });
-  worker.on('active', () => stats.active++);
-  worker.on('completed', () => {
+  // Slots: a batch holds a thread per genome (up to all of them). The worker takes another
+  // batch only while its free threads could hold one like the last it took (a generation's
+  // batches are alike), so a fleet's batches spread over its workers instead of piling onto
+  // whichever fetched first; one-genome batches still fill every thread. ('active' is emitted
+  // before BullMQ's fetch loop decides whether to fetch again.)
+  const threads = pool.threads;
+  const holding = new Map<string, number>();
+  let slotsUsed = 0;
+  let lastSlots = 1;
+  const resize = () => {
+    const room = Math.floor(Math.max(0, threads - slotsUsed) / lastSlots);
+    worker.concurrency = Math.max(1, holding.size + room);
+  };
+  const release = (id: string | undefined) => {
+    const slots = id === undefined ? undefined : holding.get(id);
+    if (slots === undefined) return;
+    holding.delete(id!);
+    slotsUsed -= slots;
     stats.active--;
+    resize();
+  };
+  worker.on('active', (job: Job) => {
+    const genomes = (job.data as { request?: { genomes?: unknown[] } })?.request?.genomes;
+    const slots = Math.min(threads, Math.max(1, Array.isArray(genomes) ? genomes.length : 1));
+    holding.set(job.id!, slots);
+    slotsUsed += slots;
+    lastSlots = slots;
+    stats.active++;
+    resize();
+  });
+  worker.on('completed', (job) => {
+    release(job.id);
     stats.completed++;
   });
   worker.on('failed', (job, error) => {
-    if (job) stats.active--;
+    release(job?.id);
     if (error instanceof WaitingError || error.name === 'WaitingError') return;
     stats.failed++;
     log(`batch ${job?.id ?? '?'} failed: ${error.message}`);
@@ -223,18 +267,19 @@ export async function startFleetWorker(
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
-        await connection
-          .multi()
-          .srem(keys.workers, advert.id)
-          .del(keys.worker(advert.id))
-          .exec()
-          .catch(() => {});
+        // Redis may be away: nothing here waits for it longer than the grace period allows.
+        await within(
+          1000,
+          connection.multi().srem(keys.workers, advert.id).del(keys.worker(advert.id)).exec(),
+        );
         const grace = setTimeout(() => {
           handingBack = true;
           worker.cancelAllJobs('the worker is shutting down');
         }, options.shutdownGraceMs);
         try {
-          await worker.close();
+          // Handing back needs Redis too; without it the batches' locks lapse and another
+          // worker takes them over once Redis is back.
+          await within(options.shutdownGraceMs + HAND_BACK_MS, worker.close());
         } finally {
           clearTimeout(grace);
           await pool.close();
