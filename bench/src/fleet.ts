@@ -19,6 +19,7 @@ import {
 import { redisSettings, referenceExperiment } from '@galapagos/core';
 import { startRedis } from '../../packages/core/test-fixtures/redis.mjs';
 import { chart } from './chart.js';
+import { OVERHEAD_RUN } from './overhead.js';
 import { median, writeResult } from './report.js';
 import { runVariant, type Variant } from './variants.js';
 
@@ -98,17 +99,7 @@ export async function fleetSuite(args: string[]): Promise<void> {
       );
     }
 
-    const overhead: RunConfig = {
-      problem: 'onemax',
-      params: { length: 100 },
-      population: 1000,
-      generations: 20,
-      cxpb: 0.9,
-      mutpb: 0.1,
-      selection: { name: 'selTournament', tournsize: 3 },
-      hallOfFame: 1,
-      seed: 1,
-    };
+    const overhead = OVERHEAD_RUN;
     for (const variant of variants) {
       const [, ...measured] = await runVariant(variant, overhead, runs + 1);
       const perSecond = median(measured.map((r) => r.evalsPerSecond));

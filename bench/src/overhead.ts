@@ -12,18 +12,21 @@ import { openTargets, runVariant } from './variants.js';
 const RUNS = 3;
 const REFERENCE_EVALS_PER_SECOND = 2000;
 
+/** The overhead run: OneMax 100, population 1000, 20 generations, no cost. */
+export const OVERHEAD_RUN: RunConfig = {
+  problem: 'onemax',
+  params: { length: 100 },
+  population: 1000,
+  generations: 20,
+  cxpb: 0.9,
+  mutpb: 0.1,
+  selection: { name: 'selTournament', tournsize: 3 },
+  hallOfFame: 1,
+  seed: 1,
+};
+
 export async function overheadSuite(): Promise<void> {
-  const run: RunConfig = {
-    problem: 'onemax',
-    params: { length: 100 },
-    population: 1000,
-    generations: 20,
-    cxpb: 0.9,
-    mutpb: 0.1,
-    selection: { name: 'selTournament', tournsize: 3 },
-    hallOfFame: 1,
-    seed: 1,
-  };
+  const run = OVERHEAD_RUN;
   const targets = await openTargets(availableParallelism(), {
     docker: false,
     lambda: true,

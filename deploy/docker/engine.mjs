@@ -8,7 +8,7 @@
 //    a `node` user and the host's CA bundle, tagged docker.io/library/node:22-bookworm-slim.
 //    Everything lives in one cache folder and is built once per machine.
 // 3. Otherwise: a reason to skip.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -182,6 +182,12 @@ export async function containerEngine(log = (line) => console.error(`[container 
 
 /** Runs `docker ...args` with the engine's environment and returns stdout. */
 export const docker = (engine, args) => run('docker', args, engine.env).trim();
+
+/** A container's output so far, standard output and error together (a worker logs to stderr). */
+export function logs(engine, container) {
+  const result = spawnSync('docker', ['logs', container], { env: engine.env, encoding: 'utf8' });
+  return `${result.stdout ?? ''}${result.stderr ?? ''}`;
+}
 
 /** Whether the container's HEALTHCHECK passes (podman has no timer for it without systemd). */
 export function healthy(engine, container) {

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { freePort } from '@galapagos/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM module shared with the benchmarks
-import { containerEngine, docker, healthy } from '../../deploy/docker/engine.mjs';
+import { containerEngine, docker, healthy, logs } from '../../deploy/docker/engine.mjs';
 import { multiObjectiveRun } from '../../packages/core/test-fixtures/adapters.mjs';
 import { startRedis } from '../../packages/core/test-fixtures/redis.mjs';
 import { writeUserProject } from '../../packages/core/test-fixtures/user-project.mjs';
@@ -270,8 +270,8 @@ describe.skipIf(!engine)('docker target', () => {
         'node',
         'dist/worker-main.js',
       ]);
-      for (let i = 0; !docker(engine, ['logs', name]).includes('taking batches'); i++) {
-        if (i > 150) throw new Error(`worker never started:\n${docker(engine, ['logs', name])}`);
+      for (let i = 0; !logs(engine, name).includes('taking batches'); i++) {
+        if (i > 150) throw new Error(`worker never started:\n${logs(engine, name)}`);
         await sleep(200);
       }
       const config = {
@@ -293,7 +293,7 @@ describe.skipIf(!engine)('docker target', () => {
       expect(outcome(viaFleet)).toBe(outcome(local));
       docker(engine, ['stop', '--time', '15', name]);
       expect(docker(engine, ['inspect', '--format', '{{.State.ExitCode}}', name])).toBe('0');
-      expect(docker(engine, ['logs', name])).toMatch(/stopped \([1-9]\d* batches done, 0 failed/);
+      expect(logs(engine, name)).toMatch(/stopped \([1-9]\d* batches done, 0 failed/);
     } finally {
       await redis.stop();
     }

@@ -176,9 +176,11 @@ async function runUntil(file: string, gen: number, env: Record<string, string> =
 
 /** Watches a queue from outside, as BullMQ sees it: stalled batches, who holds what. */
 function queueWatch(name: string) {
-  const connection = () => new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: null });
-  const queue = new Queue(name, { connection: connection() });
-  const events = new QueueEvents(name, { connection: connection() });
+  const connections = [0, 1].map(
+    () => new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: null }),
+  );
+  const queue = new Queue(name, { connection: connections[0]! });
+  const events = new QueueEvents(name, { connection: connections[1]! });
   let stalled = 0;
   events.on('stalled', () => stalled++);
   return {
@@ -193,6 +195,7 @@ function queueWatch(name: string) {
     },
     async close() {
       await Promise.all([queue.close(), events.close()]);
+      for (const c of connections) c.disconnect();
     },
   };
 }

@@ -1,11 +1,13 @@
 // As a new user outside this repository: the three packages packed (`pnpm pack`), installed
 // with npm into an empty folder, then `npx galapagos init` and `npx galapagos run`.
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis } from '../../packages/core/test-fixtures/redis.mjs';
 import { repoRoot } from './helpers.js';
 
 const exec = promisify(execFile);
@@ -56,5 +58,45 @@ describe('installed from the packed packages', () => {
       JSON.stringify([embedded.logbook, embedded.best]),
     );
     expect(local.fingerprint).toBe(embedded.fingerprint);
+  });
+
+  it('galapagos worker serves the project from a queue on Redis, giving the embedded logbook', async () => {
+    const redis = await startRedis();
+    // The installed binary itself (npx would not pass SIGTERM on to it).
+    const worker = spawn(
+      join(app, 'node_modules/.bin/galapagos'),
+      ['worker', '--redis', redis.url, '--workers', '2', '--problems', 'fitness.ts'],
+      {
+        cwd: app,
+        env: { ...process.env, GALAPAGOS_PROBLEMS: '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let log = '';
+    worker.stderr!.setEncoding('utf8').on('data', (c: string) => {
+      log += c;
+    });
+    try {
+      const config = JSON.parse(readFileSync(join(app, 'galapagos.config.json'), 'utf8'));
+      config.targets.fleet = { type: 'queue', url: redis.url };
+      writeFileSync(join(app, 'fleet.json'), JSON.stringify(config));
+      for (let i = 0; !log.includes('taking batches'); i++) {
+        if (i > 600 || worker.exitCode !== null) throw new Error(`worker did not start: ${log}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const embedded = JSON.parse((await npx(['run', '--json'])).stdout);
+      const fleet = JSON.parse(
+        (await npx(['run', '--config', 'fleet.json', '--target', 'fleet', '--json'])).stdout,
+      );
+      expect(fleet.fingerprint).toBe(embedded.fingerprint);
+      expect(JSON.stringify([fleet.logbook, fleet.best])).toBe(
+        JSON.stringify([embedded.logbook, embedded.best]),
+      );
+    } finally {
+      worker.kill('SIGTERM');
+      await once(worker, 'exit');
+      await redis.stop();
+    }
+    expect(log).toMatch(/stopped \([1-9]\d* batches done/);
   });
 });

@@ -9,27 +9,23 @@ describe('redisSettings', () => {
       GALAPAGOS_REDIS_USERNAME: 'fleet',
     });
     expect(s).toEqual({
-      host: 'cache.lab',
-      port: 6380,
-      db: 2,
-      username: 'fleet',
-      password: 's3cret',
+      connection: { host: 'cache.lab', port: 6380, db: 2, username: 'fleet', password: 's3cret' },
       where: 'redis://cache.lab:6380/2',
     });
   });
 
   it('defaults the port and database, and takes other variables when named', () => {
     const s = redisSettings('redis://127.0.0.1', { MINE: 'pw' }, { password: 'MINE' });
-    expect(s).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0, password: 'pw' });
+    expect(s.connection).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0, password: 'pw' });
     expect(s.where).toBe('redis://127.0.0.1');
   });
 
   it('turns rediss:// into TLS, naming the server for hostnames only', () => {
-    expect(redisSettings('rediss://redis.example.org:6380', {}).tls).toEqual({
+    expect(redisSettings('rediss://redis.example.org:6380', {}).connection.tls).toEqual({
       servername: 'redis.example.org',
     });
-    expect(redisSettings('rediss://127.0.0.1:6380', {}).tls).toEqual({});
-    expect(redisSettings('redis://127.0.0.1', {}).tls).toBeUndefined();
+    expect(redisSettings('rediss://127.0.0.1:6380', {}).connection.tls).toEqual({});
+    expect(redisSettings('redis://127.0.0.1', {}).connection.tls).toBeUndefined();
   });
 
   it('refuses a password in the URL, other schemes and bad databases, saying why', () => {

@@ -59,18 +59,24 @@ export function fleetKeys(queue: string) {
   };
 }
 
-/** Connection settings for a Redis client (ioredis options), without a driver. */
+/** Where a Redis is and how to log in: ioredis connection options, without a driver. */
 export interface RedisSettings {
-  readonly host: string;
-  readonly port: number;
-  readonly db: number;
-  readonly username?: string;
-  readonly password?: string;
-  /** Present for `rediss://`: TLS with the system's CAs (plus NODE_EXTRA_CA_CERTS). */
-  readonly tls?: { servername?: string };
+  readonly connection: {
+    readonly host: string;
+    readonly port: number;
+    readonly db: number;
+    readonly username?: string;
+    readonly password?: string;
+    /** Present for `rediss://`: TLS with the system's CAs (plus NODE_EXTRA_CA_CERTS). */
+    readonly tls?: { servername?: string };
+  };
   /** The URL as it may be printed (never holds a secret). */
   readonly where: string;
 }
+
+/** How long a Redis client waits before its n-th reconnection: doubling from 200 ms to 2 s. */
+export const reconnectDelayMs = (times: number): number =>
+  Math.min(100 * 2 ** Math.min(times, 5), 2000);
 
 /** Where Redis credentials come from by default. */
 export const REDIS_PASSWORD_ENV = 'GALAPAGOS_REDIS_PASSWORD';
@@ -107,12 +113,14 @@ export function redisSettings(
     decodeURIComponent(parsed.username) || env[variables.username ?? REDIS_USERNAME_ENV];
   const tls = parsed.protocol === 'rediss:';
   return {
-    host,
-    port,
-    db: db === '' ? 0 : Number(db),
-    ...(username ? { username } : {}),
-    ...(password ? { password } : {}),
-    ...(tls ? { tls: /^[\d.]+$|:/.test(host) ? {} : { servername: host } } : {}),
+    connection: {
+      host,
+      port,
+      db: db === '' ? 0 : Number(db),
+      ...(username ? { username } : {}),
+      ...(password ? { password } : {}),
+      ...(tls ? { tls: /^[\d.]+$|:/.test(host) ? {} : { servername: host } } : {}),
+    },
     where: `${parsed.protocol}//${parsed.host}${db === '' ? '' : `/${db}`}`,
   };
 }

@@ -62,6 +62,7 @@ export {
   REDIS_PASSWORD_ENV,
   REDIS_USERNAME_ENV,
   type RedisSettings,
+  reconnectDelayMs,
   redisSettings,
   type WorkerAdvert,
   WorkerAdvertSchema,

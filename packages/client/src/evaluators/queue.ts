@@ -12,6 +12,7 @@ import {
   MAX_GENOMES_PER_REQUEST,
   type QueueJob,
   type RedisSettings,
+  reconnectDelayMs,
   type WorkerAdvert,
   WorkerAdvertSchema,
 } from '@galapagos/core';
@@ -62,15 +63,10 @@ export async function createQueueEvaluator(
   ]);
   const { redis, queue: name } = options;
   const base: RedisOptions = {
-    host: redis.host,
-    port: redis.port,
-    db: redis.db,
-    ...(redis.username ? { username: redis.username } : {}),
-    ...(redis.password ? { password: redis.password } : {}),
-    ...(redis.tls ? { tls: redis.tls } : {}),
+    ...redis.connection,
     connectionName: 'galapagos-client',
     // Reconnect for ever; how long a run waits is the dispatcher's retry budget.
-    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    retryStrategy: reconnectDelayMs,
   };
   // Commands fail at once while Redis is away (the dispatcher retries them), instead of
   // queueing in the client unseen.

@@ -27,7 +27,7 @@ let queues = 0;
 async function fleet(overrides: Partial<FleetWorkerOptions> = {}) {
   const name = `test-${process.pid}-${++queues}`;
   const options: FleetWorkerOptions = {
-    redis: { host: '127.0.0.1', port: redis.port, db: 0, where: redis.url },
+    redis: { connection: { host: '127.0.0.1', port: redis.port, db: 0 }, where: redis.url },
     queue: name,
     server: { ...defaultOptions(), workers: 2, problemModules: [faultyProblems], logLevel: false },
     lockMs: 30_000,
@@ -170,7 +170,7 @@ describe('a fleet worker', () => {
   it('spreads a generation of multi-genome batches over the fleet: a worker takes no more than its threads hold', async () => {
     const f = await fleet();
     const other = await startFleetWorker({
-      redis: { host: '127.0.0.1', port: redis.port, db: 0, where: redis.url },
+      redis: { connection: { host: '127.0.0.1', port: redis.port, db: 0 }, where: redis.url },
       queue: f.name,
       server: { ...defaultOptions(), workers: 2, logLevel: false },
       lockMs: 30_000,
@@ -198,7 +198,7 @@ describe('a fleet worker', () => {
   it('stops within its grace period even while Redis is away', async () => {
     const own = await startRedis();
     const worker = await startFleetWorker({
-      redis: { host: '127.0.0.1', port: own.port, db: 0, where: own.url },
+      redis: { connection: { host: '127.0.0.1', port: own.port, db: 0 }, where: own.url },
       queue: 'away',
       server: { ...defaultOptions(), workers: 1, logLevel: false },
       lockMs: 30_000,

@@ -17,6 +17,7 @@ import {
   HEARTBEAT_TTL_MS,
   isGalapagosError,
   QueueJobSchema,
+  reconnectDelayMs,
   type WorkerAdvert,
 } from '@galapagos/core';
 import { createEvaluationPool, type EvaluationPool } from '@galapagos/core/runtime';
@@ -88,16 +89,11 @@ export async function startFleetWorker(
   const { redis, queue } = options;
   const where = `${hostname()}:${process.pid}`;
   const connection = new Redis({
-    host: redis.host,
-    port: redis.port,
-    db: redis.db,
-    ...(redis.username ? { username: redis.username } : {}),
-    ...(redis.password ? { password: redis.password } : {}),
-    ...(redis.tls ? { tls: redis.tls } : {}),
+    ...redis.connection,
     connectionName: `galapagos-worker:${where}`,
     // BullMQ's workers block on Redis: commands wait for a reconnection instead of failing.
     maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    retryStrategy: reconnectDelayMs,
   });
   let outage: string | undefined;
   connection.on('error', (error: Error) => {
