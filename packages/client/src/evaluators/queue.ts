@@ -39,7 +39,6 @@ export interface QueueEvaluator extends Evaluator {
 }
 
 interface Waiting {
-  readonly genomes: number;
   resolve(reply: unknown): void;
   reject(error: Error): void;
 }
@@ -146,8 +145,12 @@ export async function createQueueEvaluator(
     waiting.delete(jobId);
     try {
       w.resolve(typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue);
-    } catch (error) {
-      w.reject(error as Error);
+    } catch {
+      w.reject(
+        new EvaluationError('GALAPAGOS_ERR_BAD_REPLY', `job ${jobId}: the reply is not JSON`, {
+          retryable: false,
+        }),
+      );
     }
   });
   events.on('failed', ({ jobId, failedReason }) => {
@@ -222,7 +225,7 @@ export async function createQueueEvaluator(
       const data: QueueJob = { v: 1, request, ...(fingerprint ? { fingerprint } : {}) };
       // Listening before the job exists: its reply cannot come before the listener.
       const reply = new Promise<unknown>((resolve, reject) => {
-        waiting.set(jobId, { genomes: request.genomes.length, resolve, reject });
+        waiting.set(jobId, { resolve, reject });
       });
       // It may fail (abort, Redis lost) before it is awaited, while the job is being added.
       reply.catch(() => {});
