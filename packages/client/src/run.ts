@@ -24,7 +24,12 @@ export interface RunOptions {
   readonly resume?: EngineState;
   /** Write the state here after every generation. */
   readonly checkpoint?: string;
-  readonly onGeneration?: (entry: LogbookEntry, state: EngineState) => void;
+  /** After every generation (awaited, so the state can be persisted before the next one). */
+  readonly onGeneration?: (
+    entry: LogbookEntry,
+    state: EngineState,
+    stats: GenerationStats,
+  ) => void | Promise<void>;
   readonly onProgress?: (generation: number, done: number, total: number) => void;
   /** A request failed and is sent again (see {@link DispatchEvents}). */
   readonly onRetry?: DispatchEvents['onRetry'];
@@ -32,11 +37,24 @@ export interface RunOptions {
   readonly replay?: readonly number[];
 }
 
+/** What the dispatcher saw in one generation, beside the logbook's statistics. */
+export interface GenerationStats {
+  readonly gen: number;
+  /** Evaluations asked for in the generation ÷ its wall time. */
+  readonly evalsPerSecond: number;
+  /** Requests sent again in the generation. */
+  readonly retries: number;
+  /** Wall time of the generation, ms. */
+  readonly elapsedMs: number;
+}
+
 /** A finished run, as `galapagos run --json` prints it (plus the final state). */
 export interface RunResult {
   readonly problem: string;
   readonly seed: number;
   readonly logbook: readonly LogbookEntry[];
+  /** Each generation of this session: its evaluations per second and retries. */
+  readonly stats: readonly GenerationStats[];
   readonly best: Evaluated;
   /**
    * The best distinct individuals, best first (`run.hallOfFame` of them); for a
@@ -124,6 +142,12 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
   const steady = (resume?.config.algorithm ?? run.algorithm)?.name === 'steady-state';
   // Steady-state evaluations come one genome at a time: progress counts them per generation.
   let told = resume?.evaluations ?? 0;
+  const perGeneration: GenerationStats[] = [];
+  let [generationStarted, retries, retriesBefore] = [started, 0, 0];
+  const onRetry: DispatchEvents['onRetry'] = (info) => {
+    retries++;
+    options.onRetry?.(info);
+  };
   const result: EvolveResult = await evolve(engineConfig(run, fingerprint, evaluator.capacity), {
     ...(options.registry ? { registry: options.registry } : {}),
     ...(resume ? { resume } : {}),
@@ -140,7 +164,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
           fingerprint,
           ...(run.onError ? { penalty: run.onError.penalty } : {}),
         },
-        options.onRetry ? { onRetry: options.onRetry } : {},
+        { onRetry },
       );
       if (steady) {
         const population = resume?.config.population ?? run.population;
@@ -160,8 +184,18 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
       });
     },
     onGeneration: async (entry, state) => {
+      const at = performance.now();
+      const stats: GenerationStats = {
+        gen: entry.gen,
+        evalsPerSecond:
+          at > generationStarted ? entry.nevals / ((at - generationStarted) / 1000) : 0,
+        retries: retries - retriesBefore,
+        elapsedMs: at - generationStarted,
+      };
+      [generationStarted, retriesBefore] = [at, retries];
+      perGeneration.push(stats);
       if (checkpoint) await writeCheckpoint(checkpoint, state);
-      options.onGeneration?.(entry, state);
+      await options.onGeneration?.(entry, state, stats);
     },
   });
   const elapsedMs = performance.now() - started;
@@ -181,6 +215,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     problem: result.state.config.problem,
     seed: result.state.config.seed,
     logbook: result.logbook,
+    stats: perGeneration,
     best: result.best,
     hallOfFame: result.hallOfFame,
     ...(result.state.objectives

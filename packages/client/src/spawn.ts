@@ -81,6 +81,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
       PORT: String(port),
       GALAPAGOS_LOG_LEVEL: 'warn',
       ...(options.workers ? { GALAPAGOS_WORKERS: String(options.workers) } : {}),
+      // A server started for one run evaluates only: it keeps no runs folder.
+      GALAPAGOS_RUNS: 'off',
       ...options.env,
       GALAPAGOS_PARENT_LIFELINE: 'stdin',
     },

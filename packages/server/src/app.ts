@@ -16,6 +16,7 @@ import { docsPlugin } from './plugins/docs.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { poolPlugin } from './plugins/pool.js';
+import { runsPlugin } from './plugins/runs.js';
 import { shutdownPlugin } from './plugins/shutdown.js';
 import { routes } from './routes.js';
 
@@ -55,5 +56,6 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
   app.register(admissionPlugin);
   app.register(docsPlugin);
   app.register(routes);
+  app.register(runsPlugin);
   return app;
 }

@@ -24,6 +24,14 @@ export const SERVER_ERROR_CODES = {
   GALAPAGOS_ERR_CLIENT_TIMEOUT: 'The client did not send its whole request in time.',
   GALAPAGOS_ERR_MALFORMED_HTTP:
     'The request is not valid HTTP (bad Content-Length, conflicting framing headers, ...).',
+  GALAPAGOS_ERR_RUN_NOT_FOUND: 'No run has this id on this server.',
+  GALAPAGOS_ERR_TOO_MANY_RUNS:
+    'The server holds as many unfinished runs as it takes (GALAPAGOS_MAX_QUEUED_RUNS); try later.',
+  GALAPAGOS_ERR_RUN_TOO_LARGE:
+    "The run asks for more evaluations than the server's GALAPAGOS_MAX_RUN_EVALUATIONS.",
+  GALAPAGOS_ERR_UNKNOWN_TARGET: "The run names a target the server's config does not have.",
+  GALAPAGOS_ERR_RUNS_DISABLED:
+    'This server does not run evolutions (Lambda and Azure functions, or no @galapagos/client beside it).',
 } as const;
 
 export type ServerErrorCode = keyof typeof SERVER_ERROR_CODES;
@@ -51,6 +59,11 @@ export const STATUS_BY_CODE: Readonly<Record<ReplyCode, number>> = {
   GALAPAGOS_ERR_HEADERS_TOO_LARGE: 431,
   GALAPAGOS_ERR_CLIENT_TIMEOUT: 408,
   GALAPAGOS_ERR_MALFORMED_HTTP: 400,
+  GALAPAGOS_ERR_RUN_NOT_FOUND: 404,
+  GALAPAGOS_ERR_TOO_MANY_RUNS: 429,
+  GALAPAGOS_ERR_RUN_TOO_LARGE: 413,
+  GALAPAGOS_ERR_UNKNOWN_TARGET: 400,
+  GALAPAGOS_ERR_RUNS_DISABLED: 501,
   GALAPAGOS_ERR_INVALID_CONFIG: 400,
   GALAPAGOS_ERR_UNKNOWN_PROBLEM: 404,
   GALAPAGOS_ERR_INVALID_PARAMS: 400,
@@ -74,6 +87,7 @@ export const RETRY_AFTER_SECONDS: Partial<Record<ReplyCode, number>> = {
   GALAPAGOS_ERR_OVERLOADED: 1,
   GALAPAGOS_ERR_SHUTTING_DOWN: 5,
   GALAPAGOS_ERR_POOL_CLOSED: 5,
+  GALAPAGOS_ERR_TOO_MANY_RUNS: 30,
 };
 
 /** Why a server does not start: never a reply, the process exits 2 with one sentence. */
@@ -84,6 +98,8 @@ export const STARTUP_ERROR_CODES = {
     'The server cannot listen on HOST:PORT (the port is in use, privileged, or the address is not local).',
   GALAPAGOS_ERR_REDIS:
     "A fleet worker's Redis refused it: wrong password or user, or a TLS certificate it does not trust.",
+  GALAPAGOS_ERR_RUNS:
+    'The run service cannot start: its folder cannot be written, its Redis does not answer, or GALAPAGOS_CONFIG is invalid.',
 } as const;
 
 export type StartupErrorCode = keyof typeof STARTUP_ERROR_CODES;
@@ -103,7 +119,7 @@ export class StartupError extends Error {
 export class ServerError extends Error {
   override readonly name = 'ServerError';
   constructor(
-    readonly code: ServerErrorCode,
+    readonly code: ReplyCode,
     message: string,
   ) {
     super(message);

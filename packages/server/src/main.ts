@@ -7,9 +7,12 @@
  * With GALAPAGOS_PARENT_LIFELINE=stdin it also shuts down when its standard input closes: a
  * process that started it over a pipe (the client's `spawn`) may die without a word.
  */
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { StartupError } from './errors.js';
 import { listenFromEnv, optionsFromEnv } from './options.js';
+import { loadRunService } from './runs/load.js';
 
 /** Listen errors a user can fix, and what to say about them. */
 const LISTEN_ERRORS: Record<string, string> = {
@@ -26,8 +29,22 @@ function refuse(code: string, message: string): never {
 let app: ReturnType<typeof buildApp>;
 let listen: ReturnType<typeof listenFromEnv>;
 try {
-  app = buildApp(optionsFromEnv(process.env));
+  const options = optionsFromEnv(process.env);
   listen = listenFromEnv(process.env);
+  // The run service logs through the app, which it is built before: early lines wait for it.
+  const early: ['info' | 'warn' | 'error', string][] = [];
+  const logAt = (level: 'info' | 'warn' | 'error') => (message: string) => {
+    if (app) app.log[level](message);
+    else early.push([level, message]);
+  };
+  const runs = await loadRunService(
+    process.env,
+    options.problemModules.map((m) => (typeof m === 'string' ? m : fileURLToPath(m))),
+    { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
+  );
+  // Runs evaluate on this server over loopback with a credential that never leaves the process.
+  app = buildApp({ ...options, ...(runs ? { runs, internalToken: randomUUID() } : {}) });
+  for (const [level, message] of early) app.log[level](message);
 } catch (error) {
   if (error instanceof StartupError) refuse(error.code, error.message);
   throw error;

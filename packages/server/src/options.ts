@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { type Cost, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import type { EvaluationPool, ProblemModule } from '@galapagos/core/runtime';
 import { StartupError } from './errors.js';
+import type { RunServiceLike } from './runs/service.js';
 
 /** Everything {@link buildApp} can be told. Each has a `GALAPAGOS_*` variable ({@link optionsFromEnv}). */
 export interface ServerOptions {
@@ -48,6 +49,11 @@ export interface ServerOptions {
    * IAM has already authorised): they pass the API-key check. Never sent over a network.
    */
   readonly internalToken?: string;
+  /**
+   * Runs evolved on the server (`/v1/runs`, `/dashboard`): `@galapagos/client/runs`'s service,
+   * started when the server listens. Without it those routes answer 501.
+   */
+  readonly runs?: RunServiceLike;
   /** Use this pool instead of starting one (it is then not closed with the app). */
   readonly pool?: EvaluationPool;
 }

@@ -52,6 +52,10 @@ export interface RunFlags extends ConfigFlags {
   readonly seeds?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  /** Write the HTML report here at the end. */
+  readonly report?: string;
+  /** Write the convergence chart here as SVG at the end. */
+  readonly svg?: string;
 }
 
 export const integer =

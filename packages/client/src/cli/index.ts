@@ -6,10 +6,16 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_USAGE } from '../errors.js';
+import { cancelCommand } from './commands/cancel.js';
 import { initCommand } from './commands/init.js';
+import type { RemoteFlags } from './commands/remote.js';
+import { type ReportFlags, reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { type ServeFlags, serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+import { type SubmitFlags, submitCommand } from './commands/submit.js';
 import { targetsCommand } from './commands/targets.js';
+import { type WatchFlags, watchCommand } from './commands/watch.js';
 import { type WorkerFlags, workerCommand } from './commands/worker.js';
 import { fail } from './fail.js';
 import {
@@ -23,19 +29,9 @@ import {
   type RunFlags,
 } from './flags.js';
 
-function program(): Command {
-  const cli = new Command('galapagos')
-    .description('Run genetic algorithms whose fitness is evaluated on any Galápagos target.')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  cli
-    .command('run')
-    .description('evolve, sending every generation to the chosen target')
-    .option(
-      '--config <file>',
-      `config file (default: ./${DEFAULT_CONFIG} if present, else one embedded target)`,
-    )
-    .option('--target <name>', 'configured target (default: defaultTarget)')
+/** The flags that shape a run (over the config file's `run` and `dispatch`): run and submit. */
+function runShapingOptions(command: Command): Command {
+  return command
     .option('--problem <id>', 'problem id')
     .option(
       '--problems <paths...>',
@@ -45,7 +41,6 @@ function program(): Command {
     .option('--population <n>', 'population size', integer(2))
     .option('--generations <n>', 'generations after the initial one', integer(0))
     .option('--seed <n>', 'random seed', integer(Number.MIN_SAFE_INTEGER))
-    .option('--seeds <list>', 'an experiment: the run over many seeds, e.g. 1..30 or 1,5,9')
     .option('--cxpb <p>', 'probability that a pair of offspring is crossed over', probability)
     .option('--mutpb <p>', 'probability that an offspring is mutated', probability)
     .option('--hall-of-fame <n>', 'best individuals kept (and, for simple, passed on)', integer(0))
@@ -69,7 +64,34 @@ function program(): Command {
     .option('--cost-sigma <s>', 'uneven costs: lognormal around --cost-ms (0 to 3)', nonNegative)
     .option('--batch-size <n|auto>', 'genomes per request', batchSize)
     .option('--concurrency <n>', 'requests in flight', integer(1))
-    .option('--no-cache', 'evaluate every genome, even seen ones (noisy problems)')
+    .option('--no-cache', 'evaluate every genome, even seen ones (noisy problems)');
+}
+
+/** Where a run command's server is: a configured http target, or a URL. */
+function serverOptions(command: Command): Command {
+  return command
+    .option('--config <file>', `config file (default: ./${DEFAULT_CONFIG})`)
+    .option('--target <name>', 'an http target of the config: the server (default: defaultTarget)')
+    .option('--url <url>', "the server's URL instead (API key from GALAPAGOS_API_KEY)")
+    .option('--json', 'print exactly one JSON object');
+}
+
+function program(): Command {
+  const cli = new Command('galapagos')
+    .description('Run genetic algorithms whose fitness is evaluated on any Galápagos target.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  runShapingOptions(
+    cli
+      .command('run')
+      .description('evolve, sending every generation to the chosen target')
+      .option(
+        '--config <file>',
+        `config file (default: ./${DEFAULT_CONFIG} if present, else one embedded target)`,
+      )
+      .option('--target <name>', 'configured target (default: defaultTarget)'),
+  )
+    .option('--seeds <list>', 'an experiment: the run over many seeds, e.g. 1..30 or 1,5,9')
     .option('--checkpoint <file>', 'write the run state here after every generation')
     .option(
       '--replay <file>',
@@ -79,6 +101,8 @@ function program(): Command {
       '--resume <file>',
       'continue from a checkpoint (with --generations N: continue to N generations)',
     )
+    .option('--report <file>', 'write a self-contained HTML report of the run here')
+    .option('--svg <file>', 'write the convergence chart here as SVG')
     .option('--json', 'print exactly one JSON object')
     .option('--quiet', 'print only the summary')
     .action(async (flags: RunFlags) => {
@@ -127,6 +151,54 @@ function program(): Command {
     )
     .action(async (flags: WorkerFlags) => {
       await workerCommand(flags);
+    });
+  runShapingOptions(
+    serverOptions(
+      cli
+        .command('submit')
+        .description("send the run to a server, which evolves it on its own (prints the run's id)"),
+    ),
+  )
+    .option(
+      '--on <target>',
+      "where the server evaluates: self (its pool, the default) or a target of the server's config",
+    )
+    .option('--watch', 'then follow it as galapagos watch does')
+    .option('--report <file>', 'with --watch: write the HTML report here at the end')
+    .option('--svg <file>', 'with --watch: write the convergence chart here as SVG')
+    .action(async (flags: SubmitFlags) => {
+      process.exitCode = await submitCommand(flags);
+    });
+  serverOptions(cli.command('status').description("a server's runs, or one run's logbook so far"))
+    .argument('[id]', 'run id')
+    .action(async (id: string | undefined, flags: RemoteFlags) => {
+      process.exitCode = await statusCommand(id, flags);
+    });
+  serverOptions(
+    cli.command('watch').description("a server run's logbook, live, until the run ends"),
+  )
+    .argument('<id>', 'run id')
+    .option('--report <file>', 'write the HTML report here when the run ends')
+    .option('--svg <file>', 'write the convergence chart here as SVG when the run ends')
+    .action(async (id: string, flags: WatchFlags) => {
+      process.exitCode = await watchCommand(id, flags);
+    });
+  serverOptions(cli.command('cancel').description('cancel a server run'))
+    .argument('<id>', 'run id')
+    .action(async (id: string, flags: RemoteFlags) => {
+      process.exitCode = await cancelCommand(id, flags);
+    });
+  cli
+    .command('report')
+    .description(
+      'a self-contained HTML report (and/or an SVG chart) of a checkpoint, a --json result or a server run',
+    )
+    .argument('<file>', 'checkpoint, galapagos run --json result, or GET /v1/runs/{id} JSON')
+    .option('-o, --output <file>', 'the HTML report to write')
+    .option('--svg <file>', 'the convergence chart to write as SVG')
+    .option('--json', 'print exactly one JSON object')
+    .action(async (file: string, flags: ReportFlags) => {
+      process.exitCode = await reportCommand(file, flags);
     });
   return cli;
 }

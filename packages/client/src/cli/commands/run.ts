@@ -16,12 +16,14 @@ import { CheckpointError, ConfigError, InterruptError } from '../../errors.js';
 import { parseSeeds } from '../../experiment.js';
 import { logbookHeader, logbookLine, summary } from '../../output.js';
 import { checkResumeFingerprint, checkTargetProblem, withTargetProblem } from '../../problems.js';
+import { reportView } from '../../report/view.js';
 import { engineConfig, runEvolution, utilisationOf } from '../../run.js';
 import { openTarget, type TargetConnection } from '../../targets/index.js';
 import { fail } from '../fail.js';
 import { configFor, DEFAULT_CONFIG, flagsChangingTheRun, type RunFlags } from '../flags.js';
 import { createProgress } from '../progress.js';
 import { runSeeds } from './experiment.js';
+import { reportPaths, writeReports } from './report.js';
 
 /** Longest wait for a target's problem list before the first batch. */
 const PROBLEMS_TIMEOUT_MS = 30_000;
@@ -254,9 +256,15 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       },
     });
     const rounds = result.logbook.length - (resume?.logbook.length ?? 0);
+    const { state: _state, ...rest } = result;
+    if (flags.report || flags.svg) {
+      const view = reportView({ target: targetName, ...rest }, 'this run');
+      if (!('error' in view)) await writeReports(view, flags, json);
+    }
     if (json) {
-      const { state: _state, ...rest } = result;
-      process.stdout.write(`${JSON.stringify({ ok: true, target: targetName, ...rest })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ok: true, target: targetName, ...rest, ...reportPaths(flags) })}\n`,
+      );
     } else {
       for (const line of summary(result, targetName, config.run.cost?.ms, rounds))
         process.stdout.write(`${line}\n`);

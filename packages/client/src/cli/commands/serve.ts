@@ -1,5 +1,6 @@
 /** `galapagos serve`: the local fitness server (galapagos-server) in the foreground. */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serverEntry } from '../../spawn.js';
 import { foreground } from '../foreground.js';
 
@@ -13,6 +14,8 @@ export interface ServeFlags {
 /** Runs the server with the flags as its settings; its exit code is the command's. */
 export function serveCommand(flags: ServeFlags): Promise<number> {
   return foreground(serverEntry(), {
+    // The server runs evolutions with this client's run loop.
+    GALAPAGOS_RUNS_MODULE: fileURLToPath(new URL('../../runs/index.js', import.meta.url)),
     ...(flags.port !== undefined ? { PORT: String(flags.port) } : {}),
     ...(flags.host !== undefined ? { HOST: flags.host } : {}),
     ...(flags.workers !== undefined ? { GALAPAGOS_WORKERS: String(flags.workers) } : {}),

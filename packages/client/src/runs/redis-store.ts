@@ -1,0 +1,68 @@
+/**
+ * Runs in Redis, beside a fleet's queue: one string per run and a sorted set of ids by
+ * creation time, written in one transaction. A server on another machine sharing the Redis
+ * sees the same runs. Loaded on demand (ioredis only for servers that use it).
+ */
+import { type RedisSettings, reconnectDelayMs } from '@galapagos/core';
+import type { RunRecord } from './record.js';
+import { RUN_ID_PATTERN, type RunStore } from './store.js';
+
+/** The keys, under a prefix of their own (not BullMQ's `bull:`). */
+export const runKeys = (prefix = 'galapagos:runs') => ({
+  index: prefix,
+  run: (id: string) => `${prefix}:${id}`,
+});
+
+export async function createRedisStore(settings: RedisSettings): Promise<RunStore> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis({
+    ...settings.connection,
+    connectionName: 'galapagos-runs',
+    retryStrategy: reconnectDelayMs,
+    lazyConnect: true,
+  });
+  let lastError: string | undefined;
+  redis.on('error', (error: Error) => {
+    lastError = error.message;
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(
+      `cannot reach Redis at ${settings.where}: ${lastError ?? (error as Error).message}`,
+    );
+  }
+  const keys = runKeys();
+  const parse = (text: string | null): RunRecord | undefined => {
+    if (text === null) return undefined;
+    try {
+      const record = JSON.parse(text) as RunRecord;
+      return record?.format === 'galapagos/run' ? record : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    where: `${settings.where} (${keys.index})`,
+    async save(record) {
+      await redis
+        .multi()
+        .set(keys.run(record.id), JSON.stringify(record))
+        .zadd(keys.index, 'NX', Date.parse(record.createdAt), record.id)
+        .exec();
+    },
+    async load(id) {
+      return RUN_ID_PATTERN.test(id) ? parse(await redis.get(keys.run(id))) : undefined;
+    },
+    async list() {
+      const ids = await redis.zrange(keys.index, 0, -1);
+      if (ids.length === 0) return [];
+      const texts = await redis.mget(...ids.map(keys.run));
+      return texts.map(parse).filter((r): r is RunRecord => r !== undefined);
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
