@@ -111,6 +111,21 @@ export class InterruptError extends ClientError {
   }
 }
 
+/**
+ * A server refused a request as bad input (a run config it finds invalid, a run id it does
+ * not know, a run too large): the code its reply carried, exit code 2.
+ */
+export class RefusedError extends ClientError {
+  override readonly name = 'RefusedError';
+  readonly exitCode = EXIT_USAGE;
+  constructor(
+    readonly code: ErrorCodeOf,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Statuses worth retrying: overload, gateway trouble, timeouts. */
 const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
 

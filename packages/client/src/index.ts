@@ -24,6 +24,7 @@ export {
   errorFromReply,
   InterruptError,
   parseRetryAfter,
+  RefusedError,
 } from './errors.js';
 export { createEmbeddedEvaluator } from './evaluators/embedded.js';
 export { createHttpEvaluator, type HttpEvaluatorOptions } from './evaluators/http.js';

@@ -1,10 +1,12 @@
 /** The run API of a server, from the client's side (`/v1/runs`). */
 import { request } from 'undici';
-import { EvaluationError, errorFromReply } from '../errors.js';
+import { EvaluationError, errorFromReply, RefusedError } from '../errors.js';
 import type { RunDetail, RunSummary } from '../runs/record.js';
 import type { RunServer } from './server.js';
 
 const TIMEOUT_MS = 30_000;
+/** Statuses that mean the request itself is wrong (exit 2), not the server or the run. */
+const REFUSALS = new Set([400, 404, 409, 413, 422]);
 
 async function call<T>(
   server: RunServer,
@@ -39,8 +41,10 @@ async function call<T>(
   } catch {
     parsed = undefined;
   }
-  if (response.statusCode >= 400)
-    throw errorFromReply(response.statusCode, parsed, response.headers['retry-after']);
+  if (response.statusCode >= 400) {
+    const error = errorFromReply(response.statusCode, parsed, response.headers['retry-after']);
+    throw REFUSALS.has(response.statusCode) ? new RefusedError(error.code, error.message) : error;
+  }
   if (parsed === undefined)
     throw new EvaluationError('GALAPAGOS_ERR_BAD_REPLY', `${server.url}${path} answered no JSON`, {
       retryable: false,

@@ -27,7 +27,10 @@ export function followRun(
         fetch(input, { ...init, headers: { ...init?.headers, ...server.headers } }),
     });
     let last = -1;
+    // The client's reconnection timer does not hold the process open; following a run must.
+    const alive = setInterval(() => {}, 60_000);
     const finish = (settle: () => void) => {
+      clearInterval(alive);
       source.close();
       signal?.removeEventListener('abort', onAbort);
       settle();

@@ -62,8 +62,9 @@ export async function submitCommand(flags: SubmitFlags): Promise<number> {
       dispatch: config.dispatch,
       ...(flags.on ? { target: flags.on } : {}),
     });
-    if (json && !flags.watch) process.stdout.write(`${JSON.stringify({ ok: true, ...summary })}\n`);
-    else process.stdout.write(`${summary.id}\n`);
+    // With --json --watch, the one object is the watch's.
+    if (!json) process.stdout.write(`${summary.id}\n`);
+    else if (!flags.watch) process.stdout.write(`${JSON.stringify({ ok: true, ...summary })}\n`);
     if (!json)
       process.stderr.write(
         `submitted run ${summary.id} to ${server.url} (${summary.problem} on ${summary.target}); follow it: galapagos watch ${summary.id}, or open ${server.url}/dashboard#/runs/${summary.id}\n`,
