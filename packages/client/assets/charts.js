@@ -45,6 +45,8 @@ const base = (title) => ({
   width: WIDTH,
   height: HEIGHT,
   data: { name: 'generations' },
+  // Axes re-measured on every update: live rows may widen the labels.
+  autosize: { type: 'pad', resize: true },
   config: { font: 'system-ui, sans-serif', view: { stroke: null } },
 });
 
@@ -104,6 +106,7 @@ export function retriesSpec() {
         type: 'quantitative',
         title: 'requests sent again',
         axis: { format: 'd', tickMinStep: 1 },
+        scale: { domain: { unionWith: [0, 1] } },
       },
     },
   };
