@@ -1,0 +1,161 @@
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { INTERNAL_HEADER } from '../app.js';
+import { testApp } from '../test-utils.js';
+import type { RunEventMessage, RunServiceLike } from './service.js';
+
+/** An error as the run service raises them: a code and a message. */
+const coded = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+/** A run service in memory: one known run `abcdef01` with three generations, then its end. */
+function fakeService() {
+  const calls: { method: string; args: unknown[] }[] = [];
+  const record = (method: string, ...args: unknown[]) => calls.push({ method, args });
+  const events: RunEventMessage[] = [0, 1, 2].map((gen) => ({
+    id: String(gen),
+    event: 'generation',
+    data: { entry: { gen, nevals: 4, max: gen, avg: gen, min: gen, std: 0 } },
+  }));
+  const service: RunServiceLike & { calls: typeof calls } = {
+    calls,
+    where: 'memory',
+    start: async (self) => {
+      record('start', self);
+    },
+    stop: async () => {
+      record('stop');
+    },
+    submit: async (body) => {
+      record('submit', body);
+      const run = (body as { run?: { population?: number } }).run;
+      if (run?.population === 1)
+        throw coded(
+          'GALAPAGOS_ERR_INVALID_CONFIG',
+          'the run is invalid: /run/population: must be >= 2',
+        );
+      if (run?.population === 999) throw coded('GALAPAGOS_ERR_TOO_MANY_RUNS', 'full');
+      return { id: 'abcdef01', status: 'queued' };
+    },
+    list: async () => [{ id: 'abcdef01' }],
+    get: async (id) => {
+      if (id !== 'abcdef01') throw coded('GALAPAGOS_ERR_RUN_NOT_FOUND', `no run "${id}"`);
+      return { id, status: 'running' };
+    },
+    state: async (id) => ({ format: 'galapagos/state', id }),
+    cancel: async (id) => ({ id, status: 'cancelled' }),
+    async *events(id, after) {
+      record('events', id, after);
+      for (const e of events) if (Number(e.id) > after) yield e;
+      yield { event: 'end', data: { id, status: 'succeeded' } };
+    },
+    dashboardFile: (name) =>
+      name === ''
+        ? { type: 'text/html; charset=utf-8', body: '<!doctype html><title>runs</title>' }
+        : undefined,
+  };
+  return service;
+}
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const post = (a: FastifyInstance, payload: object, headers = {}) =>
+  a.inject({ method: 'POST', url: '/v1/runs', payload, headers });
+
+describe('the run API over a run service', () => {
+  it('answers a submission 202 with Location, and maps the service codes to statuses', async () => {
+    const runs = fakeService();
+    app = await testApp({ runs });
+    const ok = await post(app, { run: { problem: 'onemax' } });
+    expect(ok.statusCode).toBe(202);
+    expect(ok.headers.location).toBe('/v1/runs/abcdef01');
+    expect(runs.calls.find((c) => c.method === 'submit')?.args[0]).toEqual({
+      run: { problem: 'onemax' },
+    });
+    const bad = await post(app, { run: { population: 1 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'GALAPAGOS_ERR_INVALID_CONFIG' });
+    const full = await post(app, { run: { population: 999 } });
+    expect(full.statusCode).toBe(429);
+    expect(full.headers['retry-after']).toBe('30');
+    const missing = await app.inject({ url: '/v1/runs/zzzzzz99' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'GALAPAGOS_ERR_RUN_NOT_FOUND' });
+    expect((await app.inject({ url: '/v1/runs/not-an-id!' })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'DELETE', url: '/v1/runs/abcdef01' })).json()).toEqual({
+      id: 'abcdef01',
+      status: 'cancelled',
+    });
+  });
+
+  it('streams events as SSE, resuming after Last-Event-ID', async () => {
+    const runs = fakeService();
+    app = await testApp({ runs });
+    const reply = await app.inject({
+      url: '/v1/runs/abcdef01/events',
+      headers: { accept: 'text/event-stream', 'last-event-id': '0' },
+    });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(runs.calls.find((c) => c.method === 'events')?.args).toEqual(['abcdef01', 0]);
+    const blocks = reply.body.split('\n\n').filter((b) => b.includes('data:'));
+    expect(blocks.map((b) => /^id: (.*)$/m.exec(b)?.[1] ?? /^event: (.*)$/m.exec(b)?.[1])).toEqual([
+      '1',
+      '2',
+      'end',
+    ]);
+    expect(blocks[0]).toContain('event: generation');
+    expect(JSON.parse(/^data: (.*)$/m.exec(blocks[0]!)![1]!)).toMatchObject({ entry: { gen: 1 } });
+    // A missing or garbled Last-Event-ID starts from the first generation.
+    await app.inject({
+      url: '/v1/runs/abcdef01/events',
+      headers: { accept: 'text/event-stream', 'last-event-id': 'x' },
+    });
+    expect(runs.calls.filter((c) => c.method === 'events').at(-1)?.args).toEqual(['abcdef01', -1]);
+    const unknown = await app.inject({
+      url: '/v1/runs/zzzzzz99/events',
+      headers: { accept: 'text/event-stream' },
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('keys every run route, not the dashboard page', async () => {
+    app = await testApp({ runs: fakeService(), apiKeys: ['k-runs'] });
+    for (const url of ['/v1/runs', '/v1/runs/abcdef01', '/v1/runs/abcdef01/events'])
+      expect((await app.inject({ url })).statusCode, url).toBe(401);
+    expect((await post(app, { run: {} })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ url: '/v1/runs', headers: { authorization: 'Bearer k-runs' } }))
+        .statusCode,
+    ).toBe(200);
+    const page = await app.inject({ url: '/dashboard' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect((await app.inject({ url: '/dashboard/nothing.js' })).statusCode).toBe(404);
+  });
+
+  it('answers 501 without a run service', async () => {
+    app = await testApp();
+    const reply = await post(app, { run: {} });
+    expect(reply.statusCode).toBe(501);
+    expect(reply.json()).toMatchObject({ code: 'GALAPAGOS_ERR_RUNS_DISABLED' });
+    expect((await app.inject({ url: '/dashboard' })).statusCode).toBe(501);
+  });
+
+  it('starts the service on listen with its loopback address and credential, stops it on close', async () => {
+    const runs = fakeService();
+    app = await testApp({ runs, internalToken: 'inside' });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    expect(runs.calls.find((c) => c.method === 'start')?.args[0]).toEqual({
+      url: `http://127.0.0.1:${port}`,
+      headers: { [INTERNAL_HEADER]: 'inside' },
+    });
+    await app.close();
+    app = undefined;
+    expect(runs.calls.at(-1)?.method).toBe('stop');
+  });
+});
