@@ -466,3 +466,89 @@ describe('runs with API keys', () => {
     }
   });
 });
+
+describe("runs evaluated on the server's configured targets", () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('evaluate on HTTP replicas or a fleet named in GALAPAGOS_CONFIG, runs kept in the queue’s Redis', async () => {
+    // The replica: a plain server with the user's module and no runs of its own.
+    const replica = await startServer({ env: { GALAPAGOS_RUNS: 'off' } });
+    const worker = spawn(
+      process.execPath,
+      [
+        cli,
+        'worker',
+        '--redis',
+        redis.url,
+        '--queue',
+        'runs-e2e',
+        '--workers',
+        '2',
+        '--problems',
+        project.fitness,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    children.push(worker);
+    let workerLog = '';
+    worker.stderr!.setEncoding('utf8').on('data', (c: string) => {
+      workerLog += c;
+    });
+    await until(
+      async () => workerLog,
+      (log) => log.includes('taking batches'),
+      30_000,
+    );
+    const serverConfig = join(project.dir, 'server.config.json');
+    writeFileSync(
+      serverConfig,
+      JSON.stringify({
+        targets: {
+          replicas: { type: 'http', urls: [replica.url] },
+          fleet: { type: 'queue', url: redis.url, queue: 'runs-e2e' },
+        },
+      }),
+    );
+    const server = await startServer({ env: { GALAPAGOS_CONFIG: serverConfig } });
+    try {
+      const file = config(server.url, { generations: 6 });
+      const expected = await embedded(file);
+      const evaluations = async () =>
+        Number(
+          /galapagos_evaluations_total\{problem="curve-fit"\} (\d+)/.exec(
+            await (await fetch(`${replica.url}/metrics`)).text(),
+          )?.[1] ?? 0,
+        );
+      const before = await evaluations();
+      for (const on of ['replicas', 'fleet']) {
+        const r = await runCli(['submit', '--config', file, '--on', on, '--watch', '--json']);
+        expect(r.code, `${on}: ${r.stderr}`).toBe(0);
+        const result = JSON.parse(r.stdout);
+        expect(result.target).toBe(on);
+        expect(outcomeOf(result), on).toBe(expected);
+        // No folder was named: the runs live in the queue's Redis.
+        const client = new Redis({ port: redis.port, lazyConnect: true });
+        await client.connect();
+        expect(JSON.parse((await client.get(`galapagos:runs:${result.id}`))!).status).toBe(
+          'succeeded',
+        );
+        await client.quit();
+      }
+      // The replica did the evaluating of the first run; the worker, of the second.
+      expect(await evaluations()).toBeGreaterThan(before);
+      const stop = once(worker, 'exit');
+      worker.kill('SIGTERM');
+      await stop;
+      expect(Number(/stopped \((\d+) batches done/.exec(workerLog)?.[1])).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+      await replica.stop();
+    }
+  });
+});

@@ -1,45 +1,54 @@
-/** Runs as JSON files in a folder, one per run, each replaced atomically (write, then rename). */
+/**
+ * Runs as JSON files in a folder: `ID.json` (the record) and `ID.summary.json` (what listing
+ * shows), each replaced atomically (write, then rename).
+ */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { RunRecord } from './record.js';
-import { RUN_ID_PATTERN, type RunStore } from './store.js';
+import type { RunRecord, RunSummary } from './record.js';
+import { byCreation, RUN_ID_PATTERN, type RunStore } from './store.js';
 
 export async function createFileStore(folder: string): Promise<RunStore> {
   const dir = resolve(folder);
   await mkdir(dir, { recursive: true });
-  const file = (id: string) => join(dir, `${id}.json`);
-  const read = async (path: string): Promise<RunRecord | undefined> => {
+  const file = (id: string, kind = '') => join(dir, `${id}${kind}.json`);
+  const readJson = async (path: string): Promise<unknown> => {
     try {
-      const record = JSON.parse(await readFile(path, 'utf8')) as RunRecord;
-      return record?.format === 'galapagos/run' ? record : undefined;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      // A file that is not a run (edited by hand, truncated by a full disk) is skipped.
+      return JSON.parse(await readFile(path, 'utf8'));
+    } catch {
+      // Missing, or not JSON (edited by hand, truncated by a full disk): not a run.
       return undefined;
+    }
+  };
+  const write = async (path: string, value: unknown) => {
+    const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(temp, JSON.stringify(value));
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
     }
   };
   return {
     where: dir,
-    async save(record) {
-      const temp = join(dir, `.${record.id}.${randomBytes(4).toString('hex')}.tmp`);
-      try {
-        await writeFile(temp, JSON.stringify(record));
-        await rename(temp, file(record.id));
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+    async save(record, summary) {
+      await write(file(record.id), record);
+      await write(file(record.id, '.summary'), summary);
     },
-    load: (id) => (RUN_ID_PATTERN.test(id) ? read(file(id)) : Promise.resolve(undefined)),
-    async list() {
-      const names = (await readdir(dir)).filter(
-        (n) => RUN_ID_PATTERN.test(n.replace(/\.json$/, '')) && n.endsWith('.json'),
-      );
-      const records = await Promise.all(names.map((n) => read(join(dir, n))));
-      return records
-        .filter((r): r is RunRecord => r !== undefined)
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    async load(id) {
+      if (!RUN_ID_PATTERN.test(id)) return undefined;
+      const record = (await readJson(file(id))) as RunRecord | undefined;
+      return record?.format === 'galapagos/run' ? record : undefined;
+    },
+    async summaries() {
+      const ids = (await readdir(dir))
+        .map((name) => /^([a-z0-9]+)\.summary\.json$/.exec(name)?.[1])
+        .filter((id): id is string => id !== undefined && RUN_ID_PATTERN.test(id));
+      const found = await Promise.all(ids.map((id) => readJson(file(id, '.summary'))));
+      return (found as (RunSummary | undefined)[])
+        .filter((s): s is RunSummary => typeof s?.id === 'string' && typeof s.status === 'string')
+        .sort(byCreation);
     },
     close: async () => {},
   };

@@ -4,12 +4,13 @@
  * sees the same runs. Loaded on demand (ioredis only for servers that use it).
  */
 import { type RedisSettings, reconnectDelayMs } from '@galapagos/core';
-import type { RunRecord } from './record.js';
-import { RUN_ID_PATTERN, type RunStore } from './store.js';
+import type { RunRecord, RunSummary } from './record.js';
+import { byCreation, RUN_ID_PATTERN, type RunStore } from './store.js';
 
 /** The keys, under a prefix of their own (not BullMQ's `bull:`). */
 export const runKeys = (prefix = 'galapagos:runs') => ({
   index: prefix,
+  summaries: `${prefix}:summaries`,
   run: (id: string) => `${prefix}:${id}`,
 });
 
@@ -34,32 +35,37 @@ export async function createRedisStore(settings: RedisSettings): Promise<RunStor
     );
   }
   const keys = runKeys();
-  const parse = (text: string | null): RunRecord | undefined => {
+  const parse = <T>(text: string | null): T | undefined => {
     if (text === null) return undefined;
     try {
-      const record = JSON.parse(text) as RunRecord;
-      return record?.format === 'galapagos/run' ? record : undefined;
+      return JSON.parse(text) as T;
     } catch {
       return undefined;
     }
   };
   return {
     where: `${settings.where} (${keys.index})`,
-    async save(record) {
+    async save(record, summary) {
       await redis
         .multi()
         .set(keys.run(record.id), JSON.stringify(record))
+        .hset(keys.summaries, record.id, JSON.stringify(summary))
         .zadd(keys.index, 'NX', Date.parse(record.createdAt), record.id)
         .exec();
     },
     async load(id) {
-      return RUN_ID_PATTERN.test(id) ? parse(await redis.get(keys.run(id))) : undefined;
+      if (!RUN_ID_PATTERN.test(id)) return undefined;
+      const record = parse<RunRecord>(await redis.get(keys.run(id)));
+      return record?.format === 'galapagos/run' ? record : undefined;
     },
-    async list() {
+    async summaries() {
       const ids = await redis.zrange(keys.index, 0, -1);
       if (ids.length === 0) return [];
-      const texts = await redis.mget(...ids.map(keys.run));
-      return texts.map(parse).filter((r): r is RunRecord => r !== undefined);
+      const texts = await redis.hmget(keys.summaries, ...ids);
+      return texts
+        .map((t) => parse<RunSummary>(t))
+        .filter((s): s is RunSummary => typeof s?.id === 'string')
+        .sort(byCreation);
     },
     async close() {
       await redis.quit().catch(() => redis.disconnect());

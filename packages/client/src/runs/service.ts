@@ -95,9 +95,10 @@ export function createRunService(options: RunServiceOptions): RunService {
   };
   const publish = (record: RunRecord) => updates.emit(record.id, record);
   const save = async (record: RunRecord) => {
-    await store.save(record);
+    await store.save(record, summaryOf(record));
     publish(record);
   };
+  const unfinished = async () => (await store.summaries()).filter((r) => !isFinished(r.status));
 
   async function execute(id: string): Promise<void> {
     if (stopping) return;
@@ -163,11 +164,12 @@ export function createRunService(options: RunServiceOptions): RunService {
       selfEnv = Object.fromEntries(
         headers.map(([, value], i) => [`GALAPAGOS_SELF_HEADER_${i}`, value]),
       );
-      const unfinished = (await store.list()).filter((r) => !isFinished(r.status));
-      for (const record of unfinished) {
-        if (waiting.includes(record.id)) continue;
+      for (const summary of await unfinished()) {
+        if (waiting.includes(summary.id)) continue;
+        const record = await store.load(summary.id);
+        if (!record) continue;
         if (record.status === 'running') {
-          await store.save({ ...record, resumed: record.resumed + 1, updatedAt: now() });
+          await save({ ...record, resumed: record.resumed + 1, updatedAt: now() });
           log.info(
             `run ${record.id}: resuming after generation ${(record.state?.logbook.length ?? 0) - 1}`,
           );
@@ -191,11 +193,11 @@ export function createRunService(options: RunServiceOptions): RunService {
         targets: Object.keys(options.context.targets),
         maxEvaluations: options.maxEvaluations,
       });
-      const unfinished = (await store.list()).filter((r) => !isFinished(r.status)).length;
-      if (unfinished >= options.maxQueued)
+      const held = (await unfinished()).length;
+      if (held >= options.maxQueued)
         throw new RunServiceError(
           'GALAPAGOS_ERR_TOO_MANY_RUNS',
-          `the server already holds ${unfinished} unfinished runs (GALAPAGOS_MAX_QUEUED_RUNS=${options.maxQueued}); wait for one to end or cancel one`,
+          `the server already holds ${held} unfinished runs (GALAPAGOS_MAX_QUEUED_RUNS=${options.maxQueued}); wait for one to end or cancel one`,
         );
       const at = now();
       const record: RunRecord = {
@@ -216,7 +218,7 @@ export function createRunService(options: RunServiceOptions): RunService {
       schedule(record.id);
       return summaryOf(record);
     },
-    list: async () => (await store.list()).map(summaryOf),
+    list: () => store.summaries(),
     get: async (id) => detailOf(await load(id)),
     async state(id) {
       const record = await load(id);
