@@ -33,7 +33,7 @@ describe('config mistakes exit 2 naming the field and the reason', () => {
       'a wrong target type',
       { targets: { a: { type: 'ftp' } } },
       [],
-      /\/targets\/a\/type: must be one of embedded, http, lambda, queue, got "ftp"/,
+      /\/targets\/a\/type: must be one of embedded, http, lambda, queue, group, got "ftp"/,
     ],
     ['a missing url', { targets: { a: { type: 'http' } } }, [], /\/targets\/a\/url: is required/],
     [

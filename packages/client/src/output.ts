@@ -60,6 +60,10 @@ export function summary(
     lines.push(
       `worker utilisation: ${(result.utilisation * 100).toFixed(1)} % (busy thread time ÷ threads × elapsed)`,
     );
+  if (result.members)
+    lines.push(
+      `members: ${result.members.map((m) => `${m.name} ${m.genomes} genomes in ${m.batches - m.failures} batches${m.failures > 0 ? ` (${m.failures} failed, sent elsewhere)` : ''}`).join(', ')}`,
+    );
   if (result.speculated > 0)
     lines.push(
       `speculation: ${result.speculated} straggling batches sent again, ${result.speculationWins} of the duplicates answered first`,

@@ -86,6 +86,8 @@ export interface RunResult {
   /** Duplicates sent for straggling batches, and how many of them answered first. */
   readonly speculated: number;
   readonly speculationWins: number;
+  /** A group target's members: batches and genomes each evaluated, failures. */
+  readonly members?: ReturnType<NonNullable<Evaluator['members']>>;
   readonly elapsedMs: number;
   readonly evalsPerSecond: number;
   /**
@@ -240,6 +242,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     ...(utilisation === undefined ? {} : { utilisation }),
     speculated: stats.speculated,
     speculationWins: stats.speculationWins,
+    ...(evaluator.members ? { members: evaluator.members() } : {}),
     ...(result.state.order
       ? {
           replay: {

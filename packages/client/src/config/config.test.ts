@@ -156,6 +156,31 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('refuses a group naming an unknown target, a group, or a limit for a non-member', () => {
+    expect(
+      issuesOf({
+        targets: {
+          local: { type: 'http', url: 'http://127.0.0.1:3000' },
+          inner: { type: 'group', members: ['local'] },
+          both: {
+            type: 'group',
+            members: ['local', 'lambda', 'inner'],
+            maxInFlight: { local: 2, azure: 4 },
+          },
+          empty: { type: 'group', members: [] },
+        },
+      }),
+    ).toEqual([
+      {
+        path: '/targets/both/members/1',
+        message: 'names no configured target "lambda" (configured: local, inner, both, empty)',
+      },
+      { path: '/targets/both/members/2', message: '"inner" is a group: groups do not nest' },
+      { path: '/targets/both/maxInFlight/azure', message: '"azure" is not a member' },
+      { path: '/targets/empty/members', message: 'must not have fewer than 1 items' },
+    ]);
+  });
+
   it('refuses an unknown target by name', () => {
     const result = validateConfig(example);
     if (!result.ok) throw new Error('example invalid');

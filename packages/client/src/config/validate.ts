@@ -33,7 +33,11 @@ function runIssues(run: unknown): { run: Record<string, unknown>; issues: Config
   return { run: filled, issues };
 }
 
-function targetIssues(name: string, target: unknown): ConfigIssue[] {
+function targetIssues(
+  name: string,
+  target: unknown,
+  targets: Readonly<Record<string, unknown>>,
+): ConfigIssue[] {
   const at = `/targets/${name}`;
   if (!isObject(target)) return [{ path: at, message: 'must be an object with a "type"' }];
   const kind = typeof target.type === 'string' ? targetKind(target.type) : undefined;
@@ -44,7 +48,7 @@ function targetIssues(name: string, target: unknown): ConfigIssue[] {
         message: `must be one of ${targetTypes().join(', ')}, got ${JSON.stringify(target.type)}`,
       },
     ];
-  const issues = kind.check?.(target, at) ?? [];
+  const issues = kind.check?.(target, at, targets) ?? [];
   const known = new Set(issues.map((i) => i.path));
   for (const issue of schemaIssues(kind.schema, target, at))
     if (!known.has(issue.path)) issues.push(issue);
@@ -72,7 +76,7 @@ export function validateConfig(input: unknown): ConfigResult {
           path: `/targets/${name}`,
           message: 'target names may use letters, digits, _ and - only',
         });
-      issues.push(...targetIssues(name, target));
+      issues.push(...targetIssues(name, target, targets));
     }
     const def = filled.defaultTarget;
     if (typeof def === 'string' && !Object.hasOwn(targets, def))

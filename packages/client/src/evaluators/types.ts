@@ -68,6 +68,13 @@ export interface Evaluator {
    * replies), where the target reports it: with `capacity`, the run's utilisation.
    */
   busyMs?(): number;
+  /** A group's members and what each did so far (batches, genomes, failures). */
+  members?(): readonly {
+    readonly name: string;
+    readonly batches: number;
+    readonly genomes: number;
+    readonly failures: number;
+  }[];
   /** Sends no more batches to this server (one of several) for the rest of the run. */
   retire?(where: string): void;
   close(): Promise<void>;

@@ -60,6 +60,7 @@ export async function executeRun(
   const target = record.target === SELF_TARGET ? context.self : context.targets[record.target];
   if (!target) throw new Error(`target "${record.target}" is no longer configured`);
   const open = await openTarget(target, {
+    targets: context.targets,
     name: record.target,
     connections: record.dispatch.concurrency,
     env: context.env,

@@ -5,12 +5,13 @@
  */
 import Type, { type Static } from 'typebox';
 import { embedded } from './embedded.js';
+import { group } from './group.js';
 import { http } from './http.js';
 import { lambda } from './lambda.js';
 import { queue } from './queue.js';
 import type { TargetConnection, TargetContext, TargetKind, TargetProbe } from './types.js';
 
-export const TARGET_KINDS = [embedded, http, lambda, queue] as const;
+export const TARGET_KINDS = [embedded, http, lambda, queue, group] as const;
 
 type ConfigOf<K> = K extends TargetKind<infer S> ? Static<S> : never;
 /** A configured target: one of the kinds' configs. */

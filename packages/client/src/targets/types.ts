@@ -17,6 +17,8 @@ export interface TargetContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The run's problem modules (absolute paths): loaded in-process or by a spawned server. */
   readonly problemModules: readonly string[];
+  /** Every configured target, for kinds made of others (a group). */
+  readonly targets?: Readonly<Record<string, import('./index.js').Target>>;
 }
 
 /** A target opened for a run: its evaluator, and what to stop when the run ends. */
@@ -47,7 +49,11 @@ export interface TargetKind<S extends TSchema = TSchema> {
   /** The config schema of this kind (its `type` a literal). */
   readonly schema: S;
   /** Checks the schema cannot express (fields that exclude each other, URLs that must parse). */
-  check?(target: Readonly<Record<string, unknown>>, at: string): ConfigIssue[];
+  check?(
+    target: Readonly<Record<string, unknown>>,
+    at: string,
+    targets?: Readonly<Record<string, unknown>>,
+  ): ConfigIssue[];
   open(target: Static<S>, context: TargetContext): Promise<TargetConnection>;
   probe(target: Static<S>, context: TargetContext): Promise<TargetProbe[]>;
 }

@@ -172,6 +172,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   let open: TargetConnection | undefined;
   try {
     open = await openTarget(config.targets[targetName]!, {
+      targets: config.targets,
       name: targetName,
       connections: config.dispatch.concurrency,
       env: process.env,

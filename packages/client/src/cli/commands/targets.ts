@@ -20,6 +20,7 @@ export async function targetsCommand(flags: Pick<ConfigFlags, 'config'>): Promis
       connections: 1,
       env: process.env,
       problemModules: [],
+      targets: config.targets,
     });
     for (const p of probes) {
       if (!p.usable) unusable++;
