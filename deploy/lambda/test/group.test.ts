@@ -75,9 +75,17 @@ const evaluated = async (server: LocalServer) =>
     )?.[1] ?? 0,
   );
 
+interface Usage {
+  requests: number;
+  computeSeconds: number;
+  gbSeconds?: number;
+  usd: number;
+  basis: string;
+}
 interface GroupResult {
   logbook: unknown;
   best: unknown;
+  cost: Usage & { members: Record<string, Usage> };
   members: { name: string; batches: number; genomes: number; failures: number }[];
 }
 
@@ -99,6 +107,13 @@ describe('a group of a local server and Lambda (serverless-offline)', () => {
       expect(lambda!.genomes).toBeGreaterThan(0);
       // The server's own count agrees with what the group sent it.
       expect(await evaluated(server)).toBe(local!.genomes);
+      // Cost per member: Lambda priced by GB-second and request, the local server's worker time.
+      const { members, usd } = result.cost;
+      expect(members.lambda!.gbSeconds).toBeGreaterThan(0);
+      expect(members.lambda!.usd).toBeGreaterThan(0);
+      expect(members.local!.computeSeconds).toBeGreaterThan(0);
+      expect(members.local!.usd).toBe(0);
+      expect(usd).toBeCloseTo(members.lambda!.usd, 12);
     } finally {
       await server.stop();
     }

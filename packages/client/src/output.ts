@@ -1,4 +1,5 @@
 import type { Genome, LogbookEntry } from '@galapagos/core';
+import type { TargetUsage } from './cost.js';
 import type { RunResult } from './run.js';
 
 const num = (x: number): string =>
@@ -38,6 +39,20 @@ export function showGenome(genome: Genome): string {
   return `[${shown}${genome.length > 40 ? `, … (${genome.length} genes)` : ''}]`;
 }
 
+const usd = (x: number) => `$${x < 0.01 && x > 0 ? x.toPrecision(3) : x.toFixed(2)}`;
+const usageText = (u: TargetUsage) =>
+  `${usd(u.usd)} (${u.requests} requests, ${u.gbSeconds === undefined ? `${u.computeSeconds.toFixed(1)} worker-s` : `${u.gbSeconds.toFixed(2)} GB-s`})`;
+
+/** `cost: $0.0123 …`: in total and, for a group, per member. */
+export function costLine(cost: TargetUsage, target: string): string {
+  const members = cost.members
+    ? `: ${Object.entries(cost.members)
+        .map(([name, u]) => `${name} ${usageText(u)}`)
+        .join(', ')}`
+    : ` on ${target}: ${usageText(cost)}`;
+  return `cost: ${usd(cost.usd)}${members}`;
+}
+
 /** The summary after the logbook. */
 export function summary(
   result: RunResult,
@@ -60,6 +75,7 @@ export function summary(
     lines.push(
       `worker utilisation: ${(result.utilisation * 100).toFixed(1)} % (busy thread time ÷ threads × elapsed)`,
     );
+  if (result.cost) lines.push(costLine(result.cost, target));
   if (result.members)
     lines.push(
       `members: ${result.members.map((m) => `${m.name} ${m.genomes} genomes in ${m.batches - m.failures} batches${m.failures > 0 ? ` (${m.failures} failed, sent elsewhere)` : ''}`).join(', ')}`,

@@ -86,6 +86,8 @@ export interface RunResult {
   /** Duplicates sent for straggling batches, and how many of them answered first. */
   readonly speculated: number;
   readonly speculationWins: number;
+  /** What the evaluations cost, per target and in total (where the target reports usage). */
+  readonly cost?: import('./cost.js').TargetUsage;
   /** A group target's members: batches and genomes each evaluated, failures. */
   readonly members?: ReturnType<NonNullable<Evaluator['members']>>;
   readonly elapsedMs: number;
@@ -145,6 +147,18 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
   // Steady-state evaluations come one genome at a time: progress counts them per generation.
   let told = resume?.evaluations ?? 0;
   const perGeneration: GenerationStats[] = [];
+  // stop.budgetUsd: the next generation may send every offspring (none from the cache), each
+  // costing what a genome has cost so far: a bound, so the budget holds.
+  const budget = (resume?.config.stop ?? run.stop)?.budgetUsd;
+  const overBudget = (state: EngineState) => {
+    const spent = evaluator.usage?.().usd ?? 0;
+    const sent = dispatcher?.stats.evaluationsSent ?? 0;
+    const offspring =
+      (state.config.algorithm as { lambda?: number } | undefined)?.lambda ??
+      state.config.population;
+    const next = sent > 0 ? (spent / sent) * offspring : 0;
+    return budget !== undefined && spent + next > budget ? ('budgetUsd' as const) : undefined;
+  };
   let [generationStarted, retries, retriesBefore] = [started, 0, 0];
   const onRetry: DispatchEvents['onRetry'] = (info) => {
     retries++;
@@ -155,6 +169,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     ...(resume ? { resume } : {}),
     ...(signal ? { signal } : {}),
     ...(options.replay ? { replay: options.replay } : {}),
+    ...(budget === undefined ? {} : { stopBefore: overBudget }),
     evaluate: (genomes, context) => {
       dispatcher ??= new Dispatcher(
         evaluator,
@@ -243,6 +258,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     speculated: stats.speculated,
     speculationWins: stats.speculationWins,
     ...(evaluator.members ? { members: evaluator.members() } : {}),
+    ...(evaluator.usage ? { cost: evaluator.usage() } : {}),
     ...(result.state.order
       ? {
           replay: {

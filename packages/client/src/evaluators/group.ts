@@ -7,6 +7,7 @@
  * wherever it is computed.
  */
 import type { EvaluateRequest, Fitness } from '@galapagos/core';
+import { groupUsage } from '../cost.js';
 import { EvaluationError } from '../errors.js';
 import type { EvaluateCallOptions, Evaluator, TargetHealth, TargetProblems } from './types.js';
 
@@ -149,6 +150,7 @@ export function createGroupEvaluator(members: readonly GroupMember[]): GroupEval
       member?.evaluator.retire?.(where.slice(member.name.length + 2));
     },
     members: () => state.map((m) => ({ ...m.stats })),
+    usage: () => groupUsage(members),
     async close() {
       await Promise.all(members.map((m) => m.evaluator.close()));
     },

@@ -1,5 +1,6 @@
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { type EvaluateRequest, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
+import { DEFAULT_LAMBDA_MEMORY_MB, type LambdaPricing, lambdaUsage } from '../cost.js';
 import { EvaluationError, errorFromReply } from '../errors.js';
 import { busyMsOf, fitnessOf, problemsOf } from './reply.js';
 import type { Evaluator, TargetHealth } from './types.js';
@@ -14,7 +15,13 @@ export interface LambdaEvaluatorOptions {
   readonly endpoint?: string;
   /** Largest request payload; synchronous invokes are capped at 6 MB. */
   readonly maxBatchBytes?: number;
+  /** Price overrides, and the memory size to assume when invokes do not report it. */
+  readonly pricing?: LambdaPricing;
 }
+
+/** The REPORT line Lambda ends every invocation's log with (`LogType: Tail`). */
+const BILLED = /Billed Duration:\s*([\d.]+)\s*ms/;
+const MEMORY = /Memory Size:\s*(\d+)\s*MB/;
 
 /** Errors worth another attempt: throttling, service trouble, the function failing. */
 const RETRYABLE = new Set([
@@ -43,14 +50,33 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
   });
   const decoder = new TextDecoder();
 
+  let [invokes, billedMs, gbSeconds, reported] = [0, 0, 0, true];
+  /** Adds an answered invoke's billing: reported by Lambda, else the round trip measured here. */
+  const bill = (result: InvokeCommandOutput, roundTripMs: number) => {
+    const tail = result.LogResult ? Buffer.from(result.LogResult, 'base64').toString('utf8') : '';
+    const billed = Number(BILLED.exec(tail)?.[1]);
+    const memory = Number(MEMORY.exec(tail)?.[1]);
+    const known = Number.isFinite(billed);
+    reported &&= known;
+    const ms = known ? billed : Math.ceil(roundTripMs);
+    const mb = Number.isFinite(memory)
+      ? memory
+      : (options.pricing?.memoryMb ?? DEFAULT_LAMBDA_MEMORY_MB);
+    invokes++;
+    billedMs += ms;
+    gbSeconds += (ms / 1000) * (mb / 1024);
+  };
   const invoke = async (event: unknown, signal: AbortSignal): Promise<unknown> => {
     let result: InvokeCommandOutput;
+    const sent = performance.now();
     try {
       result = await client.send(
         new InvokeCommand({
           FunctionName: options.functionName,
           ...(options.qualifier ? { Qualifier: options.qualifier } : {}),
           InvocationType: 'RequestResponse',
+          // The log tail's REPORT line says what the invoke was billed.
+          LogType: 'Tail',
           Payload: new TextEncoder().encode(JSON.stringify(event)),
         }),
         { abortSignal: signal },
@@ -84,6 +110,7 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
         },
       );
     }
+    bill(result, performance.now() - sent);
     const text = result.Payload ? decoder.decode(result.Payload) : '';
     let payload: unknown;
     try {
@@ -107,6 +134,7 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
   let busyMs = 0;
   return {
     busyMs: () => busyMs,
+    usage: () => lambdaUsage(invokes, billedMs, gbSeconds, options.pricing, reported),
     maxBatchBytes: options.maxBatchBytes ?? 5.5 * 1024 * 1024,
     maxBatchGenomes: MAX_GENOMES_PER_REQUEST,
     remote: true,

@@ -68,6 +68,8 @@ export interface Evaluator {
    * replies), where the target reports it: with `capacity`, the run's utilisation.
    */
   busyMs?(): number;
+  /** What its evaluations cost so far, measured from what the target reports (see `cost.ts`). */
+  usage?(): import('../cost.js').TargetUsage;
   /** A group's members and what each did so far (batches, genomes, failures). */
   members?(): readonly {
     readonly name: string;

@@ -1,6 +1,7 @@
 /** `{ "type": "embedded" }`: evaluate in this process on a worker-thread pool. */
 import { availableParallelism } from 'node:os';
 import Type from 'typebox';
+import { WorkerPricingSchema, withWorkerUsage } from '../cost.js';
 import { createEmbeddedEvaluator } from '../evaluators/embedded.js';
 import { defineTargetKind } from './types.js';
 
@@ -14,6 +15,7 @@ export const EmbeddedTargetSchema = Type.Object(
         description: 'Worker threads; default: one per core.',
       }),
     ),
+    pricing: Type.Optional(WorkerPricingSchema),
     description: Type.Optional(Type.String()),
   },
   {
@@ -31,7 +33,7 @@ export const embedded = defineTargetKind({
       problemModules,
     });
     return {
-      evaluator,
+      evaluator: withWorkerUsage(evaluator, target.pricing),
       servers: [],
       where: 'in-process worker pool',
       close: () => evaluator.close(),

@@ -2,8 +2,10 @@
  * `{ "type": "http" }`: one or more Galápagos servers (local, container replicas, a Lambda HTTP
  * API, Azure Functions), optionally a local server this run starts.
  */
+
 import Type, { type Static } from 'typebox';
 import { HeadersSchema, literalHeaderIssues, resolveHeaders } from '../config/headers.js';
+import { WorkerPricingSchema, withWorkerUsage } from '../cost.js';
 import { ConfigError, EvaluationError } from '../errors.js';
 import { createHttpEvaluator } from '../evaluators/http.js';
 import type { TargetHealth } from '../evaluators/types.js';
@@ -56,6 +58,7 @@ export const HttpTargetSchema = Type.Object(
         description: 'Largest request body; batches are split to stay under it. Default 6 MiB.',
       }),
     ),
+    pricing: Type.Optional(WorkerPricingSchema),
     description: Type.Optional(Type.String()),
   },
   { additionalProperties: false, description: 'One or more Galápagos servers over HTTP.' },
@@ -153,7 +156,7 @@ export const http = defineTargetKind({
       ...limitsOf(health, target),
     });
     return {
-      evaluator,
+      evaluator: withWorkerUsage(evaluator, target.pricing),
       servers,
       where: urls.join(', '),
       close: async () => {

@@ -2,7 +2,9 @@
  * `{ "type": "lambda" }`: direct invokes of a Lambda function. The AWS SDK is loaded only when
  * such a target is opened or probed.
  */
+
 import Type, { type Static } from 'typebox';
+import { LambdaPricingSchema } from '../cost.js';
 import type { Evaluator } from '../evaluators/types.js';
 import { defineTargetKind, urlIssues } from './types.js';
 
@@ -33,6 +35,7 @@ export const LambdaTargetSchema = Type.Object(
         description: 'Largest invoke payload; default 5.5 MiB (the synchronous limit is 6 MB).',
       }),
     ),
+    pricing: Type.Optional(LambdaPricingSchema),
     description: Type.Optional(Type.String()),
   },
   {
@@ -49,6 +52,7 @@ async function evaluatorFor(target: Static<typeof LambdaTargetSchema>): Promise<
     ...(target.region ? { region: target.region } : {}),
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(target.maxBatchBytes ? { maxBatchBytes: target.maxBatchBytes } : {}),
+    ...(target.pricing ? { pricing: target.pricing } : {}),
   });
 }
 

@@ -12,6 +12,7 @@ import {
 } from '@galapagos/core';
 import Type, { type Static } from 'typebox';
 import { FromEnvSchema } from '../config/headers.js';
+import { WorkerPricingSchema, withWorkerUsage } from '../cost.js';
 import { ConfigError } from '../errors.js';
 import { defineTargetKind } from './types.js';
 
@@ -43,6 +44,7 @@ export const QueueTargetSchema = Type.Object(
         description: 'Largest job payload; batches are split to stay under it. Default 16 MiB.',
       }),
     ),
+    pricing: Type.Optional(WorkerPricingSchema),
     description: Type.Optional(Type.String()),
   },
   {
@@ -113,7 +115,12 @@ export const queue = defineTargetKind({
     // A run waits a little for Redis (a fleet starting up); a probe does not.
     const evaluator = await evaluatorFor(target, name, env, 10_000);
     const where = `queue "${target.queue ?? DEFAULT_QUEUE}" at ${redisSettings(target.url, {}).where}`;
-    return { evaluator, servers: [], where, close: () => evaluator.close() };
+    return {
+      evaluator: withWorkerUsage(evaluator, target.pricing),
+      servers: [],
+      where,
+      close: () => evaluator.close(),
+    };
   },
   async probe(target, { name, env }) {
     let evaluator: Awaited<ReturnType<typeof evaluatorFor>>;

@@ -210,6 +210,11 @@ export function resolveConfig(input: unknown, registry: ProblemRegistry): Engine
       path: '/algorithm/inFlight',
       message: `must be at most the population (${population})`,
     });
+  if (algorithm.name === 'steady-state' && config.stop?.budgetUsd !== undefined)
+    more.push({
+      path: '/stop/budgetUsd',
+      message: 'is checked between generations; a steady-state run has none (use stop.evaluations)',
+    });
   if (algorithm.name === 'nsga2' && population % 4 !== 0)
     more.push({
       path: '/population',

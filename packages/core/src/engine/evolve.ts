@@ -35,6 +35,11 @@ export interface EvolveOptions {
    */
   readonly replay?: readonly number[];
   readonly registry?: ProblemRegistry;
+  /**
+   * Asked before each generation after the first: a rule the caller applies (the client's
+   * `stop.budgetUsd`, from the costs its targets report) ends the run there when it answers.
+   */
+  readonly stopBefore?: (state: EngineState) => 'budgetUsd' | undefined;
 }
 
 /** The outcome of a finished run. */
@@ -69,6 +74,7 @@ export async function evolve(config: unknown, options: EvolveOptions): Promise<E
   let yielded = started;
   const timeMs = state.config.stop?.timeMs;
   let outOfTime = false;
+  let stoppedBefore: 'budgetUsd' | undefined;
   while (!isComplete(state)) {
     if (performance.now() - yielded >= YIELD_EVERY_MS) {
       await yieldToEventLoop();
@@ -78,6 +84,10 @@ export async function evolve(config: unknown, options: EvolveOptions): Promise<E
     if (timeMs !== undefined && state.logbook.length > 0 && performance.now() - started >= timeMs) {
       outOfTime = true;
       break;
+    }
+    if (state.logbook.length > 0) {
+      stoppedBefore = options.stopBefore?.(state);
+      if (stoppedBefore) break;
     }
     const { genomes, generation } = ask(state);
     const fitness = await evaluate(genomes, {
@@ -96,7 +106,7 @@ export async function evolve(config: unknown, options: EvolveOptions): Promise<E
     best: state.best!,
     hallOfFame: state.hallOfFame,
     evaluations: state.evaluations,
-    stoppedBy: outOfTime ? 'timeMs' : (state.stoppedBy ?? 'generations'),
+    stoppedBy: outOfTime ? 'timeMs' : (stoppedBefore ?? state.stoppedBy ?? 'generations'),
   };
 }
 

@@ -72,6 +72,29 @@ describe('stopping rules', () => {
     expect(isComplete(result.state)).toBe(false);
   });
 
+  it('budgetUsd: the caller stops the run before a generation, and the state resumes as if never stopped', async () => {
+    const rule = (limit: number) => (state: EngineState) =>
+      state.logbook.length > limit ? ('budgetUsd' as const) : undefined;
+    const small = config({ budgetUsd: 1 }, { generations: 12 });
+    const stopped = await evolve(small, { evaluate, stopBefore: rule(4) });
+    expect(stopped.stoppedBy).toBe('budgetUsd');
+    expect(stopped.logbook.map((e) => e.gen)).toEqual([0, 1, 2, 3, 4]);
+    expect(isComplete(stopped.state)).toBe(false);
+    const whole = await evolve(small, { evaluate });
+    const resumed = await evolve(small, { evaluate, resume: stopped.state });
+    expect(resumed.logbook).toEqual(whole.logbook);
+    expect(resumed.stoppedBy).toBe('generations');
+  });
+
+  it('budgetUsd is refused for steady-state runs, which have no generations to stop between', async () => {
+    await expect(
+      evolve(config({ budgetUsd: 1 }, { algorithm: { name: 'steady-state' } }), { evaluate }),
+    ).rejects.toMatchObject({
+      code: 'GALAPAGOS_ERR_INVALID_CONFIG',
+      message: expect.stringContaining('/stop/budgetUsd'),
+    });
+  });
+
   it('honours its signal between generations even with a synchronous evaluator', async () => {
     const started = performance.now();
     await expect(

@@ -36,6 +36,13 @@ export const StopSchema = Type.Object(
           'Stop between generations once the run has taken this long (wall clock: the only rule that is not deterministic; the state stays resumable).',
       }),
     ),
+    budgetUsd: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        description:
+          'Stop before the generation whose expected cost would take the run past this many US dollars. Applied by the caller that prices evaluations (the client, from what its targets report); like timeMs it depends on the world, and the state stays resumable. Between generations only: not for steady-state runs.',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -45,12 +52,18 @@ export const StopSchema = Type.Object(
 export type StopConfig = Static<typeof StopSchema>;
 
 /** Why a run ended. */
-export type StopReason = 'generations' | 'evaluations' | 'targetFitness' | 'stagnation' | 'timeMs';
+export type StopReason =
+  | 'generations'
+  | 'evaluations'
+  | 'targetFitness'
+  | 'stagnation'
+  | 'timeMs'
+  | 'budgetUsd';
 
 /** The deterministic rule a recorded state meets, if any (the generation count aside). */
 export function stopRuleMet(
   state: EngineState,
-): Exclude<StopReason, 'generations' | 'timeMs'> | undefined {
+): Exclude<StopReason, 'generations' | 'timeMs' | 'budgetUsd'> | undefined {
   const stop = state.config.stop;
   if (!stop) return undefined;
   if (stop.evaluations !== undefined && state.evaluations >= stop.evaluations) return 'evaluations';
