@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT_USAGE } from '../errors.js';
 import { cancelCommand } from './commands/cancel.js';
 import { initCommand } from './commands/init.js';
+import { type PlanFlags, planCommand } from './commands/plan.js';
 import type { RemoteFlags } from './commands/remote.js';
 import { type ReportFlags, reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -151,6 +152,24 @@ function program(): Command {
     )
     .action(async (flags: WorkerFlags) => {
       await workerCommand(flags);
+    });
+  runShapingOptions(
+    cli
+      .command('plan')
+      .description(
+        'before a run: probe the target briefly, then predict wall time, evaluations/s, Lambda concurrency and cost',
+      )
+      .option('--config <file>', `config file (default: ./${DEFAULT_CONFIG})`)
+      .option('--target <name>', 'configured target (default: defaultTarget)'),
+  )
+    .option(
+      '--evaluations <n>',
+      'plan for this many evaluations instead of the generations',
+      integer(1),
+    )
+    .option('--json', 'print exactly one JSON object')
+    .action(async (flags: PlanFlags) => {
+      process.exitCode = await planCommand(flags);
     });
   runShapingOptions(
     serverOptions(
