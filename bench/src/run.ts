@@ -7,6 +7,7 @@ import { lambdaSuite } from './lambda.js';
 import { overheadSuite } from './overhead.js';
 import { qualitySuite } from './quality.js';
 import { referenceSuite } from './reference.js';
+import { scaleSuite } from './scale.js';
 import { serverSuite } from './server.js';
 import { unevenSuite } from './uneven.js';
 import { userFitnessSuite } from './user-fitness.js';
@@ -23,6 +24,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   quality: qualitySuite,
   uneven: unevenSuite,
   fleet: fleetSuite,
+  scale: scaleSuite,
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');
