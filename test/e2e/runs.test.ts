@@ -352,6 +352,8 @@ describe('runs on a server (POST /v1/runs)', () => {
     // Self-contained: no script or stylesheet is fetched.
     expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
     expect(page).toContain('vegaLite');
+    // The cost per target is in the report too (the embedded pool's worker time, unpriced).
+    expect(page).toContain(' · cost $0.00');
     writeFileSync(join(out, 'result.json'), r.stdout);
     const svg = join(out, 'run.svg');
     const rep = await runCli([

@@ -34,6 +34,18 @@ const frontOf = (objectives: unknown, hallOfFame: unknown) =>
     ? (hallOfFame as Evaluated<number[]>[]).map((i) => i.fitness)
     : undefined;
 
+/** ` · cost $0.0123 (lambda $0.0123, local $0.00)`, from a result's `cost`. */
+function costText(cost: unknown): string {
+  if (!isObject(cost) || typeof cost.usd !== 'number') return '';
+  const usd = (x: number) => `$${x > 0 && x < 0.01 ? x.toPrecision(3) : x.toFixed(2)}`;
+  const members = isObject(cost.members)
+    ? ` (${Object.entries(cost.members)
+        .map(([name, u]) => `${name} ${usd(isObject(u) && typeof u.usd === 'number' ? u.usd : 0)}`)
+        .join(', ')})`
+    : '';
+  return ` · cost ${usd(cost.usd)}${members}`;
+}
+
 /** The view of a parsed file, or why it is not one a report can show. */
 export function reportView(json: unknown, name: string): ReportView | { error: string } {
   if (!isObject(json)) return { error: 'is not a JSON object' };
@@ -70,7 +82,7 @@ export function reportView(json: unknown, name: string): ReportView | { error: s
       : `Galápagos run: ${String(json.problem)}`,
     subtitle: serverRun
       ? `${String(json.status)} · ${common(json.problem, json.seed, json.logbook.length - 1)} on ${String(json.target)}`
-      : `${common(json.problem, json.seed, json.logbook.length - 1)}${typeof json.target === 'string' ? ` on ${json.target}` : ''}${typeof json.evalsPerSecond === 'number' ? ` · ${json.evalsPerSecond.toFixed(0)} evaluations/s` : ''}`,
+      : `${common(json.problem, json.seed, json.logbook.length - 1)}${typeof json.target === 'string' ? ` on ${json.target}` : ''}${typeof json.evalsPerSecond === 'number' ? ` · ${json.evalsPerSecond.toFixed(0)} evaluations/s` : ''}${costText(json.cost)}`,
     ...(serverRun ? { status: String(json.status) } : {}),
     logbook: json.logbook,
     ...(stats ? { stats } : {}),
