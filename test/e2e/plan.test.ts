@@ -50,7 +50,9 @@ describe('galapagos plan', () => {
     expect(ratio, says).toBeLessThan(1.2);
     // --evaluations plans that many instead of the generations.
     const more = await runCli(['plan', '--config', file, '--evaluations', '1000', '--json']);
-    expect(JSON.parse(more.stdout).evaluations).toBe(1000);
+    // Whole generations, until 1000 evaluations are reached.
+    expect(JSON.parse(more.stdout).evaluations).toBeGreaterThanOrEqual(1000);
+    expect(JSON.parse(more.stdout).evaluations).toBeLessThan(1000 + 32);
     expect(JSON.parse(more.stdout).wallMs).toBeGreaterThan(predicted.wallMs);
   });
 

@@ -1,6 +1,6 @@
 import { defaultRegistry, resolveConfig } from '@galapagos/core';
 import { describe, expect, it } from 'vitest';
-import { changedPerGeneration, type ProbeFigures, predict } from './model.js';
+import { type ProbeFigures, predict } from './model.js';
 
 const engine = (over: object = {}) =>
   resolveConfig({ problem: 'sphere', population: 100, generations: 20, ...over }, defaultRegistry);
@@ -17,43 +17,44 @@ const probe = (over: Partial<ProbeFigures> = {}): ProbeFigures => ({
 });
 
 describe('the plan model', () => {
-  it('counts the offspring each algorithm evaluates after the first generation', () => {
-    expect(changedPerGeneration(engine({ cxpb: 0.9, mutpb: 0.1 }))).toBeCloseTo(91, 10);
-    expect(changedPerGeneration(engine({ cxpb: 0.5, mutpb: 0.2 }))).toBeCloseTo(60, 10);
-    expect(
-      changedPerGeneration(
-        engine({ algorithm: { name: 'mu-plus-lambda', lambda: 200 }, cxpb: 0.6, mutpb: 0.3 }),
-      ),
-    ).toBeCloseTo(180, 10);
-  });
+  const shape = (sent: number[]) => ({ sent, asked: sent.map((n) => n + 2) });
 
-  it('adds the probed rounds, scaling rounds larger than the probe', () => {
-    const plan = predict(engine(), probe(), { concurrency: 32 });
-    expect(plan.evaluations).toBe(100 + 20 * 91);
-    expect(plan.wallMs).toBeCloseTo(500 + 20 * 460, 6);
-    expect(plan.evalsPerSecond).toBeCloseTo(plan.evaluations / (plan.wallMs / 1000), 6);
-    expect(plan.lambdaConcurrency).toBeUndefined();
-    const big = predict(
-      engine({ population: 1000 }),
-      probe({ firstRoundGenomes: 256, laterRoundGenomes: 256 }),
-      {
-        concurrency: 32,
-      },
-    );
-    expect(big.wallMs).toBeCloseTo(500 * (1000 / 256) + 20 * 460 * (910 / 256), 6);
-  });
-
-  it('plans a number of evaluations, prices them, and assumes Lambda’s limits when elastic', () => {
-    const plan = predict(engine(), probe({ slots: undefined, usdPerGenome: 1e-5 }), {
-      concurrency: 2000,
-      evaluations: 10_000,
+  it('counts sub-rounds of each generation on the target’s slots', () => {
+    // 8 slots; the probe's later round of 91 genomes took 12 sub-rounds in 460 ms.
+    const plan = predict(engine(), probe(), shape([100, 91, 80, 64, 0]), {
+      concurrency: 32,
+      cache: true,
     });
-    expect(plan.evaluations).toBe(10_000);
-    expect(plan.generations).toBe(Math.ceil((10_000 - 100) / 91));
-    expect(plan.usd).toBeCloseTo(0.1, 10);
-    // 2000 invokes asked, 1000 allowed; no ramp beyond the first burst.
+    const sub = 460 / 12;
+    expect(plan.wallMs).toBeCloseTo(500 + (12 + 10 + 8) * sub, 6);
+    expect(plan.sent).toBe(335);
+    expect(plan.evaluations).toBe(345);
+    expect(plan.generations).toBe(4);
+    expect(plan.evalsPerSecond).toBeCloseTo(345 / (plan.wallMs / 1000), 6);
+    expect(plan.lambdaConcurrency).toBeUndefined();
+  });
+
+  it('scales a first generation larger than the probe', () => {
+    const plan = predict(
+      engine({ population: 1000 }),
+      probe({ firstRoundGenomes: 256, laterRoundGenomes: 256, laterRoundMs: 320 }),
+      shape([1000]),
+      { concurrency: 32, cache: true },
+    );
+    expect(plan.wallMs).toBeCloseTo((500 * 125) / 32, 6);
+  });
+
+  it('prices what is sent, and assumes Lambda’s limits when elastic', () => {
+    const plan = predict(
+      engine(),
+      probe({ slots: undefined, usdPerGenome: 1e-5, laterRoundGenomes: 50, laterRoundMs: 100 }),
+      shape([100, 90, 90]),
+      { concurrency: 2000, cache: false },
+    );
+    expect(plan.usd).toBeCloseTo(280 * 1e-5, 12);
+    // 2000 invokes asked, 1000 allowed: all of a generation at once, one sub-round each.
     expect(plan.lambdaConcurrency).toBe(100);
+    expect(plan.wallMs).toBeCloseTo(500 + 2 * 100 + 250, 6);
     expect(plan.assumptions.join('\n')).toMatch(/account concurrency of 1000/);
-    expect(plan.wallMs).toBeCloseTo(500 + plan.generations * 460 + 250, 6);
   });
 });

@@ -32,7 +32,8 @@ export const LAMBDA_ASSUMPTIONS = {
 export interface Plan {
   readonly evaluations: number;
   readonly generations: number;
-  readonly perGenerationEvaluations: number;
+  /** Genomes the run sends (after its cache), all generations. */
+  readonly sent: number;
   readonly wallMs: number;
   readonly evalsPerSecond: number;
   /** Lambda environments busy at once (elastic targets), else undefined. */
@@ -42,45 +43,47 @@ export interface Plan {
   readonly assumptions: readonly string[];
 }
 
-/**
- * Evaluations per generation after the first: the offspring that crossover or mutation changes
- * (the others keep their fitness), as the algorithm breeds them.
- */
-export function changedPerGeneration(config: EngineConfig): number {
-  const algorithm = (config.algorithm ?? { name: 'simple' }) as { name: string; lambda?: number };
-  const { population, cxpb, mutpb } = config;
-  if (algorithm.name === 'mu-plus-lambda' || algorithm.name === 'mu-comma-lambda')
-    return (algorithm.lambda ?? population) * Math.min(1, cxpb + mutpb);
-  if (algorithm.name === 'nsga2') return population * (1 - (1 - cxpb) * (1 - mutpb));
-  return population * (1 - (1 - cxpb) * (1 - mutpb));
+/** The run's shape: genomes sent and evaluations asked per generation (see `simulate.ts`). */
+export interface RunShape {
+  readonly sent: readonly number[];
+  readonly asked: readonly number[];
 }
 
+/**
+ * The prediction. A round of `n` genomes takes `ceil(n / parallel)` sub-rounds, where
+ * `parallel` is the target's slots (or, elastic, the invokes in flight); a sub-round takes what
+ * the probe's later round took per sub-round, and the first generation what the probe's first
+ * round took (both scaled when larger than probed).
+ */
 export function predict(
   config: EngineConfig,
   probe: ProbeFigures,
-  options: { readonly concurrency: number; readonly evaluations?: number },
+  shape: RunShape,
+  options: { readonly concurrency: number; readonly cache: boolean },
 ): Plan {
-  const perGeneration = changedPerGeneration(config);
-  const generations =
-    options.evaluations === undefined
-      ? config.generations
-      : Math.max(0, Math.ceil((options.evaluations - config.population) / perGeneration));
-  const evaluations =
-    options.evaluations ?? Math.round(config.population + generations * perGeneration);
   const elastic = probe.slots === undefined;
-  // A round's time scales with its genomes past what the probe sent.
-  const scaled = (ms: number, probed: number, n: number) => (n <= probed ? ms : (ms * n) / probed);
-  const firstRound = scaled(probe.firstRoundMs, probe.firstRoundGenomes, config.population);
-  const laterRound = scaled(probe.laterRoundMs, probe.laterRoundGenomes, perGeneration);
-  let wallMs = firstRound + generations * laterRound;
-  const parallel = Math.min(options.concurrency, LAMBDA_ASSUMPTIONS.accountConcurrency);
-  const lambdaConcurrency = elastic
-    ? Math.min(parallel, Math.max(config.population, Math.ceil(perGeneration)))
-    : undefined;
+  const parallel = Math.max(
+    1,
+    elastic
+      ? Math.min(options.concurrency, LAMBDA_ASSUMPTIONS.accountConcurrency)
+      : Math.min(probe.slots!, options.concurrency),
+  );
+  const subRounds = (n: number) => Math.ceil(n / parallel);
+  const perSubRound = probe.laterRoundMs / subRounds(probe.laterRoundGenomes);
+  const [first = 0, ...later] = shape.sent;
+  const firstRound =
+    (probe.firstRoundMs * subRounds(first)) / subRounds(Math.max(1, probe.firstRoundGenomes));
+  let wallMs =
+    (first > 0 ? firstRound : 0) +
+    later.reduce((sum, n) => sum + (n > 0 ? subRounds(n) * perSubRound : 0), 0);
+  const evaluations = shape.asked.reduce((a, b) => a + b, 0);
+  const sent = shape.sent.reduce((a, b) => a + b, 0);
+  const generations = Math.max(0, shape.asked.length - 1);
+  const widest = Math.max(0, ...shape.sent);
+  const lambdaConcurrency = elastic ? Math.min(parallel, widest) : undefined;
   const assumptions = [
-    'every generation runs (stop rules other than generations and evaluations are not foreseen)',
-    `after the first, a generation evaluates the offspring crossover or mutation changed: ${perGeneration.toFixed(1)} of ${config.population} (the cache may spare some)`,
-    `rounds take what the probe's took through this run's dispatcher: ${probe.firstRoundMs.toFixed(0)} ms for ${probe.firstRoundGenomes} genomes, ${probe.laterRoundMs.toFixed(0)} ms for ${probe.laterRoundGenomes}${config.population > probe.firstRoundGenomes ? ' (larger rounds in proportion)' : ''}`,
+    `every generation runs (stop rules other than generations and evaluations are not foreseen); the genomes each sends come from the engine itself run with a stand-in fitness${options.cache ? ', less those the cache holds' : ''}: ${sent} of ${evaluations} evaluations`,
+    `rounds take what the probe's took through this run's dispatcher: ${probe.firstRoundMs.toFixed(0)} ms for ${probe.firstRoundGenomes} genomes, ${probe.laterRoundMs.toFixed(0)} ms for ${probe.laterRoundGenomes}, ${perSubRound.toFixed(0)} ms per ${parallel} at once`,
   ];
   if (elastic) {
     // Each 10 s adds 1000 environments beyond the first burst.
@@ -97,16 +100,16 @@ export function predict(
       `the target evaluates ${probe.slots} genomes at once (its threads or workers)`,
     );
   assumptions.push(
-    `cost: ${probe.usdPerGenome === 0 ? 'the target reports no price (your own machines)' : `$${probe.usdPerGenome.toPrecision(3)} per evaluation, as the probe was billed`}`,
+    `cost: ${probe.usdPerGenome === 0 ? 'the target reports no price (your own machines)' : `$${probe.usdPerGenome.toPrecision(3)} per genome sent, as the probe was billed`}`,
   );
   return {
     evaluations,
     generations,
-    perGenerationEvaluations: perGeneration,
+    sent,
     wallMs,
     evalsPerSecond: evaluations / (wallMs / 1000),
     ...(lambdaConcurrency === undefined ? {} : { lambdaConcurrency }),
-    usd: evaluations * probe.usdPerGenome,
+    usd: sent * probe.usdPerGenome,
     probe,
     assumptions,
   };

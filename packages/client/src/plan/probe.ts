@@ -9,7 +9,7 @@ import { type EngineConfig, type Genome, init, type ProblemRegistry } from '@gal
 import type { DispatchConfig } from '../config/schema.js';
 import { Dispatcher, type DispatchProblem } from '../dispatcher.js';
 import type { Evaluator } from '../evaluators/types.js';
-import { changedPerGeneration, type ProbeFigures } from './model.js';
+import type { ProbeFigures } from './model.js';
 
 /** Largest round a probe sends, genomes. */
 export const PROBE_CAP = 256;
@@ -20,10 +20,12 @@ export async function probeFigures(
   registry: ProblemRegistry,
   problem: DispatchProblem,
   dispatch: DispatchConfig,
+  /** The size of a later generation's round (the run's median). */
+  laterGenomes: number,
   signal: AbortSignal,
 ): Promise<ProbeFigures> {
   const first = Math.min(config.population, PROBE_CAP);
-  const later = Math.max(1, Math.min(Math.round(changedPerGeneration(config)), PROBE_CAP));
+  const later = Math.max(1, Math.min(laterGenomes, PROBE_CAP));
   // Distinct genomes for both rounds, drawn as the run's initial population is.
   // Warm-up: one genome per connection, so that every environment (a Lambda instance, a
   // keep-alive socket, a thread) the rounds use is up; its time is the cold start, if any.

@@ -9,6 +9,7 @@ import { selectTarget } from '../../config/validate.js';
 import { ConfigError } from '../../errors.js';
 import { predict } from '../../plan/model.js';
 import { probeFigures } from '../../plan/probe.js';
+import { simulateSends } from '../../plan/simulate.js';
 import { checkTargetProblem, withTargetProblem } from '../../problems.js';
 import { engineConfig } from '../../run.js';
 import { openTarget, type TargetConnection } from '../../targets/index.js';
@@ -60,17 +61,24 @@ export async function planCommand(flags: PlanFlags): Promise<number> {
     } catch (error) {
       throw asUsage(error);
     }
+    // The run's shape: what each generation sends, from the engine itself.
+    const shape = await simulateSends(engine, registry, {
+      cache: config.dispatch.cache,
+      evaluations: flags.evaluations,
+    });
+    const later = [...shape.sent.slice(1)].sort((a, b) => a - b);
     const figures = await probeFigures(
       open.evaluator,
       engine,
       registry,
       { problem, params: engine.params, cost: config.run.cost, fingerprint },
       config.dispatch,
+      later[later.length >> 1] ?? engine.population,
       signal,
     );
-    const plan = predict(engine, figures, {
+    const plan = predict(engine, figures, shape, {
       concurrency: config.dispatch.concurrency,
-      ...(flags.evaluations === undefined ? {} : { evaluations: flags.evaluations }),
+      cache: config.dispatch.cache,
     });
     if (json) {
       process.stdout.write(
@@ -80,7 +88,7 @@ export async function planCommand(flags: PlanFlags): Promise<number> {
     }
     const lines = [
       `plan for target ${picked.name} (${open.where}): ${problem}, population ${engine.population}, ${plan.generations} generations`,
-      `  evaluations    ${plan.evaluations} (${engine.population} + ${plan.generations} × ${plan.perGenerationEvaluations.toFixed(1)})`,
+      `  evaluations    ${plan.evaluations} (${plan.sent} sent, the rest from the cache)`,
       `  wall time      ${seconds(plan.wallMs)}`,
       `  evaluations/s  ${plan.evalsPerSecond.toFixed(0)}`,
       ...(plan.lambdaConcurrency === undefined
