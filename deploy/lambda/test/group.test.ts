@@ -18,9 +18,8 @@ import {
 import { referenceExperiment } from '@galapagos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcome, testDispatch } from '../../../packages/core/test-fixtures/adapters.mjs';
-import { startOffline } from './helpers.js';
+import { cli, type startOffline, startOfflineWithCredentials } from './helpers.js';
 
-const cli = fileURLToPath(new URL('../../../packages/client/dist/cli/index.js', import.meta.url));
 const run: RunConfig = {
   ...referenceExperiment({ params: { length: 16 }, population: 24, generations: 6, seed: 4 }),
   cost: { ms: 40, mode: 'sleep' },
@@ -32,12 +31,7 @@ let offline: Awaited<ReturnType<typeof startOffline>>;
 let expected: string;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'offline',
-    AWS_SECRET_ACCESS_KEY: 'offline',
-    AWS_REGION: 'eu-west-1',
-  });
-  offline = await startOffline();
+  offline = await startOfflineWithCredentials();
   const embedded = await createEmbeddedEvaluator({ workers: 2 });
   expected = outcome(await runEvolution({ run, dispatch, evaluator: embedded }));
   await embedded.close();

@@ -18,3 +18,21 @@ export const startOffline = startOfflineModule as () => Promise<{
   invoke: string;
   stop: () => Promise<void>;
 }>;
+
+/** The client CLI, as the tests run it. */
+export const cli = fileURLToPath(
+  new URL('../../../packages/client/dist/cli/index.js', import.meta.url),
+);
+
+/**
+ * serverless-offline, with the dummy credentials and region the AWS SDK wants in this process
+ * (and the CLI processes it starts); the emulator does not check them.
+ */
+export async function startOfflineWithCredentials() {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'offline',
+    AWS_SECRET_ACCESS_KEY: 'offline',
+    AWS_REGION: 'eu-west-1',
+  });
+  return startOffline();
+}

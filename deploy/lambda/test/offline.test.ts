@@ -24,7 +24,7 @@ import {
   outcome,
   testDispatch,
 } from '../../../packages/core/test-fixtures/adapters.mjs';
-import { startOffline } from './helpers.js';
+import { cli, type startOffline, startOfflineWithCredentials } from './helpers.js';
 
 const FUNCTION = 'galapagos-dev-evaluate';
 const run: RunConfig = referenceExperiment({
@@ -35,19 +35,12 @@ const run: RunConfig = referenceExperiment({
 });
 // Modest concurrency: serverless-offline starts a worker thread per concurrent invoke.
 const dispatch: DispatchConfig = testDispatch({ concurrency: 3, retries: 6 });
-const cli = fileURLToPath(new URL('../../../packages/client/dist/cli/index.js', import.meta.url));
 
 let offline: Awaited<ReturnType<typeof startOffline>>;
 let reference: Awaited<ReturnType<typeof runEvolution>>;
 
 beforeAll(async () => {
-  // The SDK wants credentials and a region; the emulator does not check them.
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'offline',
-    AWS_SECRET_ACCESS_KEY: 'offline',
-    AWS_REGION: 'eu-west-1',
-  });
-  offline = await startOffline();
+  offline = await startOfflineWithCredentials();
   const embedded = await createEmbeddedEvaluator({ workers: 2 });
   reference = await runEvolution({ run, dispatch, evaluator: embedded });
   await embedded.close();

@@ -7,18 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOffline } from './helpers.js';
+import { cli, type startOffline, startOfflineWithCredentials } from './helpers.js';
 
-const cli = fileURLToPath(new URL('../../../packages/client/dist/cli/index.js', import.meta.url));
 let offline: Awaited<ReturnType<typeof startOffline>>;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'offline',
-    AWS_SECRET_ACCESS_KEY: 'offline',
-    AWS_REGION: 'eu-west-1',
-  });
-  offline = await startOffline();
+  offline = await startOfflineWithCredentials();
 });
 afterAll(() => offline?.stop());
 

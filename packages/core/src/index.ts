@@ -152,6 +152,7 @@ export {
   type RandomState,
   seedState,
 } from './random.js';
+export { RUN_ERROR_CODES, type RunErrorCode } from './run-api.js';
 export { type ConfigIssue, issuesLine, schemaIssues } from './schema-issues.js';
 export {
   COST_MODES,

@@ -3,7 +3,11 @@
  * carry (core's included). Replies are `{ statusCode, code, error, message }`.
  */
 import { STATUS_CODES } from 'node:http';
-import { ERROR_CODES as CORE_ERROR_CODES, type ErrorCode as CoreErrorCode } from '@galapagos/core';
+import {
+  ERROR_CODES as CORE_ERROR_CODES,
+  type ErrorCode as CoreErrorCode,
+  RUN_ERROR_CODES,
+} from '@galapagos/core';
 
 export const SERVER_ERROR_CODES = {
   GALAPAGOS_ERR_INVALID_REQUEST:
@@ -24,14 +28,7 @@ export const SERVER_ERROR_CODES = {
   GALAPAGOS_ERR_CLIENT_TIMEOUT: 'The client did not send its whole request in time.',
   GALAPAGOS_ERR_MALFORMED_HTTP:
     'The request is not valid HTTP (bad Content-Length, conflicting framing headers, ...).',
-  GALAPAGOS_ERR_RUN_NOT_FOUND: 'No run has this id on this server.',
-  GALAPAGOS_ERR_TOO_MANY_RUNS:
-    'The server holds as many unfinished runs as it takes (GALAPAGOS_MAX_QUEUED_RUNS); try later.',
-  GALAPAGOS_ERR_RUN_TOO_LARGE:
-    "The run asks for more evaluations than the server's GALAPAGOS_MAX_RUN_EVALUATIONS.",
-  GALAPAGOS_ERR_UNKNOWN_TARGET: "The run names a target the server's config does not have.",
-  GALAPAGOS_ERR_RUNS_DISABLED:
-    'This server does not run evolutions (Lambda and Azure functions, or no @galapagos/client beside it).',
+  ...RUN_ERROR_CODES,
 } as const;
 
 export type ServerErrorCode = keyof typeof SERVER_ERROR_CODES;

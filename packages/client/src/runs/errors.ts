@@ -1,14 +1,7 @@
-/** The run service's coded errors; the server answers each with its code's status. */
-export const RUN_ERROR_CODES = {
-  GALAPAGOS_ERR_RUN_NOT_FOUND: 'No run has this id on this server.',
-  GALAPAGOS_ERR_TOO_MANY_RUNS:
-    'The server holds as many unfinished runs as it takes (GALAPAGOS_MAX_QUEUED_RUNS); try later.',
-  GALAPAGOS_ERR_RUN_TOO_LARGE:
-    "The run asks for more evaluations than the server's GALAPAGOS_MAX_RUN_EVALUATIONS.",
-  GALAPAGOS_ERR_UNKNOWN_TARGET: "The run names a target the server's config does not have.",
-  GALAPAGOS_ERR_RUNS_DISABLED:
-    'This server does not run evolutions (it needs @galapagos/client installed beside it).',
-} as const;
+/** The run service's coded errors (core's run API catalogue); the server answers each with its code's status. */
+import { RUN_ERROR_CODES } from '@galapagos/core';
+
+export { RUN_ERROR_CODES };
 
 export type RunErrorCode = keyof typeof RUN_ERROR_CODES | 'GALAPAGOS_ERR_INVALID_CONFIG';
 
