@@ -28,6 +28,7 @@ const home = (version: string) => `<!doctype html>
 <h1>Galápagos fitness server ${version}</h1>
 <p>The server is up. It evaluates genetic-algorithm fitness on a pool of worker threads.</p>
 <ul>
+<li><a href="/dashboard">Runs (dashboard)</a></li>
 <li><a href="/docs">API documentation (OpenAPI)</a></li>
 <li><a href="/health">/health</a> · <a href="/v1/problems">/v1/problems</a> · <a href="/metrics">/metrics</a></li>
 </ul>
