@@ -10,10 +10,8 @@
  * Needs DEAP (`apt-get install python3-deap`; `GALAPAGOS_DEAP_PYTHON` names the Python that has
  * it, else `python3` then `/usr/bin/python3` are tried).
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { evolve, localEvaluate } from '@galapagos/core';
+import { python } from './python.js';
 import { median, writeResult } from './report.js';
 
 const SETTINGS = {
@@ -27,26 +25,10 @@ const SETTINGS = {
   seeds: Array.from({ length: 100 }, (_, i) => i + 1),
 };
 
-const script = (name: string) => fileURLToPath(new URL(`../python/${name}`, import.meta.url));
-
 interface Side {
   bests: number[];
   solved: number;
   secondsPerGeneration: number;
-}
-
-/** Debian's python3-deap lives beside the system Python, which may not be first on PATH. */
-const PYTHONS = [process.env.GALAPAGOS_DEAP_PYTHON ?? 'python3', '/usr/bin/python3'];
-
-/** Runs a DEAP script with settings on stdin; its JSON output, or why it could not run. */
-async function python<T>(name: string, settings: object): Promise<T | string> {
-  let reason = '';
-  for (const interpreter of PYTHONS) {
-    const out = await pythonWith<T>(interpreter, name, settings);
-    if (typeof out !== 'string') return out;
-    reason = out;
-  }
-  return reason;
 }
 
 async function deap(): Promise<Side | string> {
@@ -60,23 +42,6 @@ async function deap(): Promise<Side | string> {
     solved: out.runs.filter((r) => r.solvedAt !== null).length,
     secondsPerGeneration: out.secondsPerGeneration,
   };
-}
-
-async function pythonWith<T>(
-  interpreter: string,
-  name: string,
-  settings: object,
-): Promise<T | string> {
-  const child = promisify(execFile)(interpreter, [script(name)], { maxBuffer: 1 << 24 });
-  child.child.stdin!.end(JSON.stringify(settings));
-  try {
-    return JSON.parse((await child).stdout) as T;
-  } catch (error) {
-    const message = (error as { stderr?: string }).stderr ?? String(error);
-    return /No module named 'deap'/.test(message)
-      ? 'DEAP is not installed here (apt-get install python3-deap)'
-      : message.trim().split('\n').at(-1)!;
-  }
 }
 
 async function galapagos(): Promise<Side> {
