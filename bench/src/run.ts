@@ -2,6 +2,7 @@
 import { dockerSuite } from './docker.js';
 import { engineSuite } from './engine.js';
 import { fleetSuite } from './fleet.js';
+import { floorSuite } from './floor.js';
 import { hostileSuite } from './hostile.js';
 import { lambdaSuite } from './lambda.js';
 import { overheadSuite } from './overhead.js';
@@ -25,6 +26,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   uneven: unevenSuite,
   fleet: fleetSuite,
   scale: scaleSuite,
+  floor: floorSuite,
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');
