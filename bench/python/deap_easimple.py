@@ -10,21 +10,14 @@ import random
 import sys
 import time
 
-from deap import algorithms, base, creator, tools
+from deap import algorithms, tools
+
+from onemax_toolbox import onemax_toolbox
 
 settings = json.load(sys.stdin)
 length = settings["length"]
 
-creator.create("FitnessMax", base.Fitness, weights=(1.0,))
-creator.create("Individual", list, fitness=creator.FitnessMax)
-toolbox = base.Toolbox()
-toolbox.register("attr_bool", random.randint, 0, 1)
-toolbox.register("individual", tools.initRepeat, creator.Individual, toolbox.attr_bool, length)
-toolbox.register("population", tools.initRepeat, list, toolbox.individual)
-toolbox.register("evaluate", lambda ind: (sum(ind),))
-toolbox.register("mate", tools.cxTwoPoint)
-toolbox.register("mutate", tools.mutFlipBit, indpb=1.0 / length)
-toolbox.register("select", tools.selTournament, tournsize=settings["tournsize"])
+toolbox = onemax_toolbox(length, settings["tournsize"])
 
 rates = []
 for run in range(settings["runs"]):
