@@ -56,6 +56,73 @@ describe('Dispatcher', () => {
     expect(f.maxInFlight()).toBe(4);
   });
 
+  it('sends a batch measured cheap whole, and keeps splitting one measured costly', async () => {
+    const withBusy = (genomeMs: number) => {
+      const f = fake();
+      let busy = 0;
+      const evaluate = f.evaluator.evaluate.bind(f.evaluator);
+      const evaluator: Evaluator = {
+        ...f.evaluator,
+        busyMs: () => busy,
+        async evaluate(request, options) {
+          const values = await evaluate(request, options);
+          busy += genomeMs * request.genomes.length;
+          return values;
+        },
+      };
+      return { ...f, evaluator };
+    };
+    // First call: nothing measured yet, so every slot gets a share.
+    const cheap = withBusy(0.001);
+    const d = new Dispatcher(cheap.evaluator, config({ concurrency: 4 }), problem);
+    await d.evaluate(genomes(32).slice(0, 16));
+    expect(cheap.requests.map((r) => r.genomes.length)).toEqual([4, 4, 4, 4]);
+    expect(d.measuredGenomeMs()).toBeCloseTo(0.001);
+    await d.evaluate(genomes(32).slice(16));
+    expect(cheap.requests.slice(4).map((r) => r.genomes.length)).toEqual([16]);
+
+    const costly = withBusy(1);
+    const e = new Dispatcher(costly.evaluator, config({ concurrency: 4 }), problem);
+    await e.evaluate(genomes(32).slice(0, 16));
+    await e.evaluate(genomes(32).slice(16));
+    expect(costly.requests.slice(4).map((r) => r.genomes.length)).toEqual([4, 4, 4, 4]);
+    // In between: requests of at least 2 ms of work each (6 genomes × 1 ms: 3 requests).
+    const some = withBusy(1);
+    const s = new Dispatcher(some.evaluator, config({ concurrency: 4 }), problem);
+    await s.evaluate(genomes(32).slice(0, 4));
+    await s.evaluate(genomes(32).slice(4, 10));
+    expect(some.requests.slice(4).map((r) => r.genomes.length)).toEqual([2, 2, 2]);
+  });
+
+  it('skips the cache once a genome costs less to evaluate than to look up, and keeps it otherwise', async () => {
+    // Long genomes (a key costs microseconds to hash) and a target that answers at once
+    // without reading them.
+    const long = (n: number, seed: number) =>
+      Array.from({ length: n }, (_, i) => `${i + seed}`.padStart(20_000, '0'));
+    const instant: Evaluator = {
+      maxBatchBytes: Infinity,
+      problems: async () => [],
+      evaluate: async (request) => request.genomes.map(() => 0),
+      health: async () => [],
+      close: async () => {},
+    };
+    const d = new Dispatcher(instant, config({ concurrency: 1 }), problem);
+    expect(d.cachePays()).toBe(true);
+    await d.evaluate(long(200, 0));
+    expect(d.cachePays()).toBe(false);
+    // Duplicates then go out as they are, with the same fitness.
+    expect(await d.evaluate([...long(2, 0), ...long(2, 0)])).toEqual([0, 0, 0, 0]);
+    expect(d.stats).toMatchObject({ cacheHits: 0, evaluationsSent: 204 });
+
+    // A target that takes milliseconds per request: the cache stays.
+    const f = fake();
+    const e = new Dispatcher(f.evaluator, config({ concurrency: 1 }), problem);
+    await e.evaluate(genomes(20));
+    expect(e.cachePays()).toBe(true);
+    await e.evaluate(genomes(20));
+    expect(e.stats).toMatchObject({ cacheHits: 20, evaluationsSent: 20 });
+  });
+
   it('uses fixed batch sizes and bounds requests in flight', async () => {
     const f = fake();
     const d = new Dispatcher(f.evaluator, config({ batchSize: 7, concurrency: 2 }), problem);

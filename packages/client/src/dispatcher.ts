@@ -40,6 +40,11 @@ export interface DispatchProblem {
   readonly penalty?: number;
   /** The run's fingerprint of the problem, sent with each batch to targets that check it. */
   readonly fingerprint?: string | undefined;
+  /**
+   * A shipped problem: its fitness takes microseconds, so without a simulated cost `auto`
+   * batches it as cheap from the first call instead of waiting for a measurement.
+   */
+  readonly shipped?: boolean;
 }
 
 /**
@@ -76,6 +81,12 @@ const MAX_RETRY_AFTER_MS = 60_000;
 const MIN_TIMEOUT_MS = 10_000;
 /** Bytes of an evaluate request besides its genomes. */
 const ENVELOPE_BYTES = 1024;
+/**
+ * Measured work (worker time) each request of an `auto` batch carries at least, ms: a request
+ * costs the client and the target a fraction of a millisecond of CPU, so work smaller than
+ * this goes out whole (or in as few requests as the target's limits allow).
+ */
+const REQUEST_WORK_MS = 2;
 
 /**
  * Sits between the run loop and an evaluator: batches, bounds concurrency, retries, times
@@ -101,6 +112,15 @@ export class Dispatcher {
   private quietUntil = 0;
   /** When stragglers get a duplicate; undefined: never. */
   private readonly speculation: SpeculationSettings | undefined;
+  /** Genomes whose replies came back (the measure of {@link measuredGenomeMs}). */
+  private answered = 0;
+  /** Wall time of the requests that were answered, summed, ms. */
+  private requestMs = 0;
+  /** Time spent keying, looking up and filling the cache, ms, and genomes looked up. */
+  private cacheMs = 0;
+  private cacheLooked = 0;
+  /** The target's worker time before this dispatcher sent anything (it may be shared). */
+  private readonly busyAtStart: number;
 
   constructor(
     private readonly evaluator: Evaluator,
@@ -109,6 +129,7 @@ export class Dispatcher {
     private readonly events: DispatchEvents = {},
   ) {
     this.limit = pLimit(config.concurrency);
+    this.busyAtStart = evaluator.busyMs?.() ?? 0;
     // By default only where a duplicate can land elsewhere (another server, instance, worker).
     const speculate = config.speculate ?? evaluator.remote === true;
     this.speculation =
@@ -118,25 +139,60 @@ export class Dispatcher {
   }
 
   /**
+   * The target's measured worker time per genome so far, ms (what its replies report over the
+   * genomes answered); undefined before any reply, or where the target reports none.
+   */
+  measuredGenomeMs(): number | undefined {
+    const busy = this.evaluator.busyMs?.();
+    if (busy === undefined || this.answered === 0) return undefined;
+    return (busy - this.busyAtStart) / this.answered;
+  }
+
+  /**
+   * Whether the cache can be worth its cost for the next call: it can while a genome's
+   * fitness costs more to get from the target (request wall time over the genomes answered,
+   * measured) than the cache costs per genome (keying, looking up, storing: measured), so
+   * that a hit saves something. A fitness cheaper than a lookup — a microsecond OneMax
+   * evaluated in place — skips it, and its memory is let go. Until both are measured, it is.
+   */
+  cachePays(): boolean {
+    if (!this.config.cache) return false;
+    if (this.answered === 0 || this.cacheLooked === 0) return true;
+    const pays = this.requestMs / this.answered > this.cacheMs / this.cacheLooked;
+    if (!pays) this.cache.clear();
+    return pays;
+  }
+
+  /**
    * Genomes per request for `pending` genomes of about `genomeBytes` each. `auto` makes one
    * batch per request slot: `concurrency`, or fewer when the target says it runs fewer
    * evaluations at once (more, smaller requests would only queue there and cost overhead).
    * With a simulated cost and a known capacity, each genome holds a thread for a while: then
    * `auto` sends each server one request per wave of its threads, which it spreads over them
-   * itself, so that a wave starts at once instead of one request at a time.
+   * itself, so that a wave starts at once instead of one request at a time. Once replies
+   * have measured the fitness cheap, the batch goes in as few requests as carry
+   * {@link REQUEST_WORK_MS} of work each (one, for a microsecond fitness): more requests would
+   * cost more than the work they spread.
    */
   batchSize(pending: number, genomeBytes: number): number {
     const { capacity, servers = 1 } = this.evaluator;
     const costly = (this.problem.cost?.ms ?? 0) > 0;
+    const slots = Math.max(
+      1,
+      Math.min(this.config.concurrency, capacity ?? Number.POSITIVE_INFINITY),
+    );
+    const genomeMs = costly
+      ? undefined
+      : (this.measuredGenomeMs() ?? (this.problem.shipped ? 0 : undefined));
     let wanted: number;
     if (this.config.batchSize !== 'auto') wanted = this.config.batchSize;
     else if (costly && capacity !== undefined)
       wanted = Math.ceil(Math.min(pending, capacity) / servers);
-    else
+    else if (genomeMs !== undefined)
       wanted = Math.ceil(
-        pending /
-          Math.max(1, Math.min(this.config.concurrency, capacity ?? Number.POSITIVE_INFINITY)),
+        pending / Math.max(1, Math.min(slots, Math.floor((pending * genomeMs) / REQUEST_WORK_MS))),
       );
+    else wanted = Math.ceil(pending / slots);
     const fits = Math.max(
       1,
       Math.floor((this.evaluator.maxBatchBytes - ENVELOPE_BYTES) / (genomeBytes + 1)),
@@ -160,39 +216,54 @@ export class Dispatcher {
     } = {},
   ): Promise<Fitness[]> {
     const fitness = new Array<Fitness>(genomes.length);
-    // Which genome indices each distinct pending genome stands for.
-    const pending = new Map<string, { genome: Genome; at: number[] }>();
-    const order: { genome: Genome; at: number[] }[] = [];
     let done = 0;
-    genomes.forEach((genome, i) => {
-      if (!this.config.cache) {
-        order.push({ genome, at: [i] });
-        return;
+    const cache = this.cachePays();
+    // The distinct genomes to send (without the cache: all of them, as given), where each
+    // stands in `genomes`, and later copies of one, filled in from its fitness.
+    let unique: readonly Genome[] = genomes;
+    let at: number[] | undefined;
+    let keys: string[] | undefined;
+    let copies: Map<number, number[]> | undefined;
+    if (cache) {
+      const lookupStarted = performance.now();
+      const fresh: Genome[] = [];
+      const positions: number[] = [];
+      const freshKeys: string[] = [];
+      const first = new Map<string, number>();
+      for (let i = 0; i < genomes.length; i++) {
+        const genome = genomes[i]!;
+        const key = genomeKey(genome);
+        const cached = this.cache.get(key);
+        if (cached !== undefined) {
+          fitness[i] = cached;
+          this.stats.cacheHits++;
+          done++;
+          continue;
+        }
+        const k = first.get(key);
+        if (k !== undefined) {
+          copies ??= new Map();
+          const more = copies.get(k);
+          if (more) more.push(i);
+          else copies.set(k, [i]);
+          this.stats.cacheHits++;
+          continue;
+        }
+        first.set(key, fresh.length);
+        fresh.push(genome);
+        positions.push(i);
+        freshKeys.push(key);
       }
-      const key = genomeKey(genome);
-      const cached = this.cache.get(key);
-      if (cached !== undefined) {
-        fitness[i] = cached;
-        this.stats.cacheHits++;
-        done++;
-        return;
-      }
-      const entry = pending.get(key);
-      if (entry) {
-        entry.at.push(i);
-        this.stats.cacheHits++;
-        return;
-      }
-      const fresh = { genome, at: [i] };
-      pending.set(key, fresh);
-      order.push(fresh);
-    });
+      [unique, at, keys] = [fresh, positions, freshKeys];
+      this.cacheMs += performance.now() - lookupStarted;
+      this.cacheLooked += genomes.length;
+    }
     options.onProgress?.(done, genomes.length);
-    if (order.length === 0) return fitness;
+    if (unique.length === 0) return fitness;
 
-    const size = this.batchSize(order.length, JSON.stringify(order[0]!.genome).length);
-    const batches: (typeof order)[] = [];
-    for (let i = 0; i < order.length; i += size) batches.push(order.slice(i, i + size));
+    const size = this.batchSize(unique.length, JSON.stringify(unique[0]!).length);
+    const batches: number[] = [];
+    for (let from = 0; from < unique.length; from += size) batches.push(from);
 
     const failed = new AbortController();
     const signal = options.signal
@@ -218,20 +289,26 @@ export class Dispatcher {
       : undefined;
     try {
       await Promise.all(
-        batches.map((batch) =>
+        batches.map((from) =>
           this.limit(async () => {
-            const send = (s: AbortSignal) =>
-              this.sendOrPenalise(
-                batch.map((b) => b.genome),
-                s,
-              );
+            const to = Math.min(unique.length, from + size);
+            const batch = to - from === unique.length ? unique : unique.slice(from, to);
+            const send = (s: AbortSignal) => this.sendOrPenalise(batch, s);
             const values = await (watch ? watch.run(send, signal) : send(signal));
-            batch.forEach((entry, j) => {
+            const storeStarted = cache ? performance.now() : 0;
+            for (let j = 0; j < values.length; j++) {
+              const k = from + j;
               const f = values[j]!;
-              if (this.config.cache) this.cache.set(genomeKey(entry.genome), f);
-              for (const i of entry.at) fitness[i] = f;
-              done += entry.at.length;
-            });
+              fitness[at ? at[k]! : k] = f;
+              done++;
+              if (keys) this.cache.set(keys[k]!, f);
+              const more = copies?.get(k);
+              if (more) {
+                for (const i of more) fitness[i] = f;
+                done += more.length;
+              }
+            }
+            if (cache) this.cacheMs += performance.now() - storeStarted;
             options.onProgress?.(done, genomes.length);
           }).catch((error: unknown) => {
             failed.abort(error);
@@ -250,7 +327,10 @@ export class Dispatcher {
    * genomes are found, and those get the penalty (fitness is pure, so the others' values are
    * what they would have been).
    */
-  private async sendOrPenalise(genomes: Genome[], signal: AbortSignal): Promise<Fitness[]> {
+  private async sendOrPenalise(
+    genomes: readonly Genome[],
+    signal: AbortSignal,
+  ): Promise<Fitness[]> {
     try {
       return await this.send(genomes, signal);
     } catch (error) {
@@ -300,9 +380,15 @@ export class Dispatcher {
   }
 
   /** One batch, with a timeout per request and retries with jittered exponential backoff. */
-  private send(genomes: Genome[], signal: AbortSignal): Promise<Fitness[]> {
+  private send(genomes: readonly Genome[], signal: AbortSignal): Promise<Fitness[]> {
     const { problem, params, cost } = this.problem;
-    const request = { problem, params, ...(cost && cost.ms > 0 ? { cost } : {}), genomes };
+    // Nothing downstream changes the genomes (the wire form is read-only).
+    const request = {
+      problem,
+      params,
+      ...(cost && cost.ms > 0 ? { cost } : {}),
+      genomes: genomes as Genome[],
+    };
     let timeouts = 0;
     return pRetry(
       async () => {
@@ -326,7 +412,10 @@ export class Dispatcher {
             signal: attempt.signal,
             fingerprint: this.problem.fingerprint,
           });
-          this.slowestReplyMs = Math.max(this.slowestReplyMs, performance.now() - started);
+          const tookMs = performance.now() - started;
+          this.slowestReplyMs = Math.max(this.slowestReplyMs, tookMs);
+          this.answered += genomes.length;
+          this.requestMs += tookMs;
           // Additive increase: back towards the configured concurrency after an overload.
           if (this.limit.concurrency < this.config.concurrency) this.limit.concurrency += 1;
           return values;

@@ -1,4 +1,5 @@
 import {
+  builtinProblems,
   type EngineConfigInput,
   type EngineState,
   type Evaluated,
@@ -179,6 +180,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
           params: context.params,
           cost: run.cost,
           fingerprint,
+          shipped: builtinProblems.some((p) => p.id === context.problem),
           ...(run.onError ? { penalty: run.onError.penalty } : {}),
         },
         { onRetry },

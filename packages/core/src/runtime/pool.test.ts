@@ -272,4 +272,35 @@ describe('small cost-free batches', () => {
       await pool.close();
     }
   });
+
+  it('move to the calling thread once a bigger batch of a shipped problem measures no faster on the threads', async () => {
+    // One thread: the hop can only add to the work.
+    const pool = await createEvaluationPool({ threads: 1, calibration: 1 });
+    try {
+      const batch = {
+        problem: 'onemax',
+        params: { length: 1000 },
+        genomes: Array.from({ length: 100 }, (_, i) => (i % 2 ? '1' : '0').repeat(1000)),
+      };
+      const expected = batch.genomes.map((g) => (g[0] === '1' ? 1000 : 0));
+      const before = pool.stats().completed;
+      // 100,000 genes, never measured: to the threads, where it is measured.
+      expect(await pool.evaluate(batch)).toEqual(expected);
+      const threaded = pool.stats().completed;
+      expect(threaded).toBeGreaterThan(before);
+      // Measured: in place from now on.
+      expect(await pool.evaluate(batch)).toEqual(expected);
+      expect(await pool.evaluate(batch)).toEqual(expected);
+      expect(pool.stats().completed).toBe(threaded);
+      // Another genome length is another measure: to the threads again.
+      await pool.evaluate({
+        problem: 'onemax',
+        params: { length: 4096 },
+        genomes: ['1'.repeat(4096)],
+      });
+      expect(pool.stats().completed).toBeGreaterThan(threaded);
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -90,14 +90,24 @@ export interface EvaluationPool {
   close(): Promise<void>;
 }
 
-/** Genes below which a cost-free batch of a shipped problem is evaluated on the calling thread. */
+/**
+ * Genes below which a cost-free batch of a shipped problem never measured yet is evaluated on
+ * the calling thread (once measured, its measured time decides: see {@link CHUNK_MS}).
+ */
 const INLINE_GENES = 2048;
 /** Genes per chunk below which a cost-free batch is not worth splitting across threads. */
 const GENES_PER_CHUNK = 50_000;
 /** Measured fitness time per chunk below which splitting further costs more than it saves. */
 const CHUNK_MS = 2;
+/**
+ * Longest a cost-free batch of a shipped problem may measure to run on the calling thread
+ * (a server's event loop): beyond it, threads, even where they gain nothing.
+ */
+const INLINE_MAX_MS = 20;
 /** Weight of the newest measurement in a problem's running mean of fitness time per genome. */
 const MEASURE_WEIGHT = 0.3;
+/** Genomes in a batch whose measurement replaces the running mean outright. */
+const MEASURE_GENOMES = 256;
 
 /** Splits `items` into `parts` contiguous chunks of near-equal size. */
 function split<T>(items: readonly T[], parts: number): T[][] {
@@ -190,16 +200,36 @@ export async function createEvaluationPool(
   await Promise.all(Array.from({ length: threads }, () => piscina.run(null)));
   watchThreads();
   let closed = false;
-  /** Measured fitness time per genome, ms, by problem: cost-free batches are chunked by it. */
+  /**
+   * Measured fitness time per genome, ms, by problem and genome length (`onemax/100`):
+   * cost-free batches are chunked by it.
+   */
   const perGenomeMs = new Map<string, number>();
-  const measured = (problem: string, genomes: number, ms: number) => {
+  /** The same, for the wall time of a cost-free batch sent to the threads (the hop counted). */
+  const threadedGenomeMs = new Map<string, number>();
+  const measure = (into: Map<string, number>, key: string, genomes: number, ms: number) => {
     if (genomes === 0) return;
     const sample = ms / genomes;
-    const before = perGenomeMs.get(problem);
-    perGenomeMs.set(
-      problem,
-      before === undefined ? sample : before + MEASURE_WEIGHT * (sample - before),
-    );
+    const before = into.get(key);
+    // A big batch is a better measure than a genome or two timed on cold code.
+    const weight = Math.min(1, Math.max(MEASURE_WEIGHT, genomes / MEASURE_GENOMES));
+    into.set(key, before === undefined ? sample : before + weight * (sample - before));
+  };
+  const measured = (key: string, genomes: number, ms: number) =>
+    measure(perGenomeMs, key, genomes, ms);
+  /**
+   * Whether a cost-free batch of a shipped problem runs on the calling thread: before it is
+   * measured, when it has few genes; then when its fitness measures under one chunk's worth
+   * of time (a single chunk on a thread is the same work plus the hop), or under
+   * {@link INLINE_MAX_MS} and no slower than the threads measured it, hop included.
+   */
+  const inPlace = (key: string, count: number, genes: number) => {
+    const perGenome = perGenomeMs.get(key);
+    if (perGenome === undefined) return count * genes <= INLINE_GENES;
+    const work = count * perGenome;
+    if (work <= CHUNK_MS) return true;
+    const threaded = threadedGenomeMs.get(key);
+    return work <= INLINE_MAX_MS && threaded !== undefined && perGenome <= threaded;
   };
   /**
    * Chunks for a batch. With a cost or a costly fitness, every thread gets a share; a cheap
@@ -209,7 +239,7 @@ export async function createEvaluationPool(
   const chunksFor = (problem: string, count: number, genes: number, cost: boolean) => {
     if (cost) return Math.min(count, threads);
     const perGenome =
-      perGenomeMs.get(problem) ??
+      perGenomeMs.get(`${problem}/${genes}`) ??
       (builtinProblems.includes(registry.get(problem)) ? 0 : Number.POSITIVE_INFINITY);
     const byGenes = Math.ceil((count * genes) / GENES_PER_CHUNK);
     const byTime = Math.ceil((count * perGenome) / CHUNK_MS);
@@ -244,18 +274,17 @@ export async function createEvaluationPool(
       throw new GalapagosError('GALAPAGOS_ERR_ABORTED', 'evaluation cancelled before it started', {
         cause: signal.reason,
       });
-    // A few genes of a shipped problem without cost take microseconds: a thread hop would
-    // cost more than the work. Anything bigger, costly or user-defined goes to the threads.
-    if (
-      !cost &&
-      genomes.length * instance.genome.length <= INLINE_GENES &&
-      builtinProblems.includes(registry.get(request.problem))
-    ) {
+    // A cheap batch of a shipped problem runs on the calling thread (see inPlace); anything
+    // costlier, costly or user-defined goes to the threads.
+    const key = `${request.problem}/${instance.genome.length}`;
+    const shipped = !cost && builtinProblems.includes(registry.get(request.problem));
+    if (shipped && inPlace(key, genomes.length, instance.genome.length)) {
       const started = performance.now();
       const inline = genomes.map((g) => instance.fitness(g) as Fitness);
       const took = performance.now() - started;
       busyMs += took;
       options.onBusyMs?.(took);
+      measured(key, genomes.length, took);
       return inline;
     }
     // Chunks not finished yet, by their first genome: an abandoned evaluation names them.
@@ -311,7 +340,8 @@ export async function createEvaluationPool(
       }
       busyMs += requestBusyMs;
       options.onBusyMs?.(requestBusyMs);
-      measured(request.problem, genomes.length, fitnessMs);
+      measured(key, genomes.length, fitnessMs);
+      if (shipped) measure(threadedGenomeMs, key, genomes.length, monotonicMs() - acceptedAt);
       return results.flatMap((r) => r.fitness);
     } catch (error) {
       if (isGalapagosError(error)) throw error;
