@@ -86,6 +86,14 @@ describe('Dispatcher', () => {
     await e.evaluate(genomes(32).slice(0, 16));
     await e.evaluate(genomes(32).slice(16));
     expect(costly.requests.slice(4).map((r) => r.genomes.length)).toEqual([4, 4, 4, 4]);
+    // A shipped problem without cost is cheap from the first call.
+    const shipped = withBusy(0.001);
+    const s0 = new Dispatcher(shipped.evaluator, config({ concurrency: 4 }), {
+      ...problem,
+      shipped: true,
+    });
+    await s0.evaluate(genomes(16));
+    expect(shipped.requests.map((r) => r.genomes.length)).toEqual([16]);
     // In between: requests of at least 2 ms of work each (6 genomes × 1 ms: 3 requests).
     const some = withBusy(1);
     const s = new Dispatcher(some.evaluator, config({ concurrency: 4 }), problem);
