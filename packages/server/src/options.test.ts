@@ -22,6 +22,20 @@ describe('options from the environment', () => {
     );
   });
 
+  it("sizes the pool to a Lambda function's vCPUs unless told otherwise", () => {
+    const on = (mb: string, workers?: string) =>
+      optionsFromEnv({
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: mb,
+        ...(workers ? { GALAPAGOS_WORKERS: workers } : {}),
+      }).workers;
+    expect(on('128')).toBe(1);
+    expect(on('1769')).toBe(1);
+    expect(on('3538')).toBe(2);
+    expect(on('10240')).toBe(6);
+    expect(on('1769', '20')).toBe(20);
+    expect(optionsFromEnv({}).workers).toBe(defaultOptions().workers);
+  });
+
   it('refuses more worker threads than a process should start', () => {
     expect(() => optionsFromEnv({ GALAPAGOS_WORKERS: '100000' })).toThrow(
       'GALAPAGOS_WORKERS must be an integer from 1 to 1024, got "100000"',

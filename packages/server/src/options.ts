@@ -6,8 +6,17 @@ import type { RunServiceLike } from './runs/service.js';
 
 /** Everything {@link buildApp} can be told. Each has a `GALAPAGOS_*` variable ({@link optionsFromEnv}). */
 export interface ServerOptions {
-  /** Worker threads evaluating fitness. Default: available parallelism. */
+  /**
+   * Worker threads evaluating fitness. Default: available parallelism; on AWS Lambda, the
+   * function's vCPUs (its memory ÷ 1,769 MB, at least 1: see {@link lambdaVcpus}).
+   */
   readonly workers: number;
+  /**
+   * Start worker threads and compile route schemas as work first needs them rather than
+   * before the server is ready (cloud entries: a cold start does not wait for threads a cheap
+   * batch never uses, nor compile routes it is not invoked for).
+   */
+  readonly lazyStart?: boolean;
   /** Chunks that may wait for a thread; beyond it requests get 503. */
   readonly maxQueue: number;
   /** Unix nice increment of the worker threads (0-19), so the request thread always gets a core. */
@@ -112,6 +121,20 @@ export function integer(
   return value;
 }
 
+/** Memory that buys one full vCPU on AWS Lambda, MB (10,240 MB buys six). */
+const LAMBDA_MB_PER_VCPU = 1769;
+
+/**
+ * The vCPUs of the Lambda function this process runs in, from its memory size, to the nearest whole vCPU
+ * (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`): CPU is allotted in proportion, a full vCPU per
+ * 1,769 MB, so more threads than that only take turns. Undefined outside Lambda.
+ */
+export function lambdaVcpus(env: Env): number | undefined {
+  const memoryMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  if (!Number.isFinite(memoryMb) || memoryMb <= 0) return undefined;
+  return Math.max(1, Math.min(6, Math.round(memoryMb / LAMBDA_MB_PER_VCPU)));
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -133,7 +156,7 @@ export function optionsFromEnv(env: Env): ServerOptions {
       'GALAPAGOS_ERR_SETTINGS',
       `GALAPAGOS_DEFAULT_COST_MODE must be busy, cpu or sleep, got "${mode}"`,
     );
-  const workers = integer(env, 'GALAPAGOS_WORKERS', d.workers, 1, 1024);
+  const workers = integer(env, 'GALAPAGOS_WORKERS', lambdaVcpus(env) ?? d.workers, 1, 1024);
   return {
     workers,
     maxQueue: integer(env, 'GALAPAGOS_MAX_QUEUE', Math.max(64, workers * 16), 0),

@@ -6,6 +6,7 @@ import { berlin52 } from './data/berlin52.js';
 import { knapsackInstances } from './data/knapsack.js';
 import { builtinProblems, createRegistry, defaultRegistry } from './registry.js';
 import { defineProblem } from './types.js';
+import { assertDefinition } from './validate.js';
 
 const fitness = (id: string, params: object, genome: unknown) =>
   defaultRegistry.resolve(id, params).instance.fitness(genome as never) as number;
@@ -75,6 +76,9 @@ describe('problem registry', () => {
 
   it('refuses duplicate and malformed ids', () => {
     expect(() => createRegistry([...builtinProblems, builtinProblems[0]!])).toThrow(/duplicate/);
+    // A registry does not check the shipped problems at every start: they are checked here.
+    for (const problem of builtinProblems)
+      expect(() => assertDefinition(problem, 'shipped')).not.toThrow();
     const bad = defineProblem({
       id: 'Bad Id',
       title: '',

@@ -242,6 +242,32 @@ describe('cancellation before start', () => {
   });
 });
 
+describe('a lazy pool', () => {
+  it('starts no thread for a cheap shipped batch, and all it needs at once for a costly one', async () => {
+    const pool = await createEvaluationPool({ threads: 4, lazy: true, calibration: 1 });
+    try {
+      expect(pool.stats().started).toBe(0);
+      expect(
+        await pool.evaluate({ problem: 'onemax', params: { length: 8 }, genomes: ['01010101'] }),
+      ).toEqual([4]);
+      expect(pool.stats().started).toBe(0);
+      const started = performance.now();
+      const fitness = await pool.evaluate({
+        problem: 'onemax',
+        params: { length: 4 },
+        cost: { ms: 300, mode: 'sleep' },
+        genomes: ['0001', '0011', '0111', '1111'],
+      });
+      expect(fitness).toEqual([1, 2, 3, 4]);
+      expect(pool.stats().started).toBe(4);
+      // Four threads in parallel: one 300 ms round (plus their start), not four.
+      expect(performance.now() - started).toBeLessThan(1100);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('small cost-free batches', () => {
   it('are evaluated on the calling thread for shipped problems, and on the threads otherwise', async () => {
     const pool = await createEvaluationPool({

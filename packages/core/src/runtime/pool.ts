@@ -41,6 +41,12 @@ export interface EvaluationPoolOptions {
    * its evaluation; the thread is replaced and the process stays up.
    */
   readonly threadMemoryMb?: number;
+  /**
+   * Start threads when work first needs them instead of all before the pool is ready: for
+   * cold starts (a Lambda or Azure function instance), where the first request should not
+   * wait for threads it may never use (a cheap batch of a shipped problem runs in place).
+   */
+  readonly lazy?: boolean;
 }
 
 /** A batch for the pool: an evaluate request (wire `EvaluateRequest`) whose genomes are not checked yet. */
@@ -64,6 +70,8 @@ export interface EvaluateOptions {
 
 export interface PoolStats {
   readonly threads: number;
+  /** Threads running now (fewer than `threads` while a lazy pool has not needed them all). */
+  readonly started: number;
   /** Threads running a chunk now. */
   readonly busy: number;
   /** Chunks waiting for a thread. */
@@ -152,7 +160,10 @@ function describeFailure(error: unknown, problem: string, first: number, count: 
   });
 }
 
-/** Starts a pool of worker threads (all of them at once, so the first batch pays no start-up). */
+/**
+ * Starts a pool of worker threads (all of them at once, so the first batch pays no start-up;
+ * with `lazy`, as work first needs them).
+ */
 export async function createEvaluationPool(
   options: EvaluationPoolOptions = {},
 ): Promise<EvaluationPool> {
@@ -169,7 +180,7 @@ export async function createEvaluationPool(
   let calibration = options.calibration;
   const piscina = new Piscina<WorkerTask | null, WorkerResult>({
     filename: workerFile.href,
-    minThreads: threads,
+    minThreads: options.lazy ? 0 : threads,
     maxThreads: threads,
     maxQueue,
     idleTimeout: Number.POSITIVE_INFINITY,
@@ -197,7 +208,7 @@ export async function createEvaluationPool(
   // the process.
   piscina.on('error', () => {});
   // Start every thread and load its problems now, so the first batch pays no start-up.
-  await Promise.all(Array.from({ length: threads }, () => piscina.run(null)));
+  if (!options.lazy) await Promise.all(Array.from({ length: threads }, () => piscina.run(null)));
   watchThreads();
   let closed = false;
   /**
@@ -264,7 +275,9 @@ export async function createEvaluationPool(
     const parts = chunksFor(request.problem, genomes.length, instance.genome.length, !!cost);
     // Chunks that start at once on idle threads do not wait: only the rest count against
     // the queue limit (0: never wait, but an idle pool still takes work).
-    const waiting = Math.max(0, piscina.queueSize + parts - piscina.idleThreads);
+    // (A lazy pool's threads not started yet start for them.)
+    const free = piscina.idleThreads + (threads - piscina.threads.length);
+    const waiting = Math.max(0, piscina.queueSize + parts - free);
     if (waiting > maxQueue)
       throw new GalapagosError(
         'GALAPAGOS_ERR_OVERLOADED',
@@ -373,7 +386,8 @@ export async function createEvaluationPool(
     evaluate,
     stats: () => ({
       threads,
-      busy: threads - piscina.idleThreads,
+      started: piscina.threads.length,
+      busy: piscina.threads.length - piscina.idleThreads,
       queued: piscina.queueSize,
       maxQueue,
       completed: piscina.completed,

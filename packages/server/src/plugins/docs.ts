@@ -1,6 +1,5 @@
 /** The OpenAPI document at `/docs/json`, and the Swagger UI at `/docs` when its files are on disk. */
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import plugin from 'fastify-plugin';
 import { VERSION } from '../version.js';
 
@@ -21,7 +20,10 @@ export const docsPlugin = plugin(
         },
       },
     });
-    if (app.settings.docsUi) await app.register(swaggerUi, { routePrefix: '/docs' });
+    // The UI (and the static-file server under it) is loaded only where it is served: cloud
+    // entries, which have no UI, do not pay for importing it at a cold start.
+    if (app.settings.docsUi)
+      await app.register((await import('@fastify/swagger-ui')).default, { routePrefix: '/docs' });
     else
       await app.register(async (scope) => {
         scope.get('/docs/json', { schema: { hide: true } }, async () => scope.swagger());

@@ -45,6 +45,7 @@ export const poolPlugin = plugin(
         threads: options.workers,
         maxQueue: options.maxQueue,
         niceIncrement: options.workerNice,
+        ...(options.lazyStart ? { lazy: true } : {}),
         problemModules: options.problemModules,
         ...(options.threadMemoryMb ? { threadMemoryMb: options.threadMemoryMb } : {}),
       });
