@@ -18,6 +18,33 @@ import { median, writeResult } from './report.js';
 const THREADS = 20;
 const server = fileURLToPath(new URL('./floor-server.js', import.meta.url));
 
+/** The floor server (`src/floor-server.ts`) with 20 threads, on a free port. */
+export async function startFloorServer(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [server, '0', String(THREADS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string];
+  return { url: `http://127.0.0.1:${Number(line.trim())}/`, stop: () => child.kill() };
+}
+
+/** One reference experiment through the floor server: elapsed ÷ (rounds × cost). */
+export async function floorRatio(url: string, costMs: number): Promise<number> {
+  let rounds = 0;
+  const started = performance.now();
+  await evolve(referenceExperiment({}), {
+    evaluate: async (genomes: Genome[]) => {
+      rounds++;
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ genomes, ms: costMs }),
+      });
+      return ((await response.json()) as { fitness: number[] }).fitness;
+    },
+  });
+  return (performance.now() - started) / (rounds * costMs);
+}
+
 export async function floorSuite(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -27,33 +54,17 @@ export async function floorSuite(args: string[]): Promise<void> {
   const runs = Number(values.runs ?? 3);
   if (!(costMs > 0) || !Number.isSafeInteger(runs) || runs < 1)
     throw new Error('usage: floor [--cost-ms N>0] [--runs N>=1]');
-  const child = spawn(process.execPath, [server, '0', String(THREADS)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string];
-  const url = `http://127.0.0.1:${Number(line.trim())}/`;
+  const floorServer = await startFloorServer();
   const config = referenceExperiment({});
   const ratios: number[] = [];
   try {
     for (let run = 0; run <= runs; run++) {
-      let rounds = 0;
-      const started = performance.now();
-      await evolve(config, {
-        evaluate: async (genomes: Genome[]) => {
-          rounds++;
-          const response = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ genomes, ms: costMs }),
-          });
-          return ((await response.json()) as { fitness: number[] }).fitness;
-        },
-      });
+      const ratio = await floorRatio(floorServer.url, costMs);
       // The first run warms the connection and the threads; it is not counted.
-      if (run > 0) ratios.push((performance.now() - started) / (rounds * costMs));
+      if (run > 0) ratios.push(ratio);
     }
   } finally {
-    child.kill();
+    floorServer.stop();
   }
   const floor = median(ratios);
   console.table({

@@ -1,4 +1,5 @@
 /** `pnpm bench [suite…]`: runs the named suites, or all of them. */
+import { cliSuite } from './cli.js';
 import { dockerSuite } from './docker.js';
 import { engineSuite } from './engine.js';
 import { fleetSuite } from './fleet.js';
@@ -27,6 +28,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   fleet: fleetSuite,
   scale: scaleSuite,
   floor: floorSuite,
+  cli: cliSuite,
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');
