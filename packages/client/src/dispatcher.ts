@@ -119,6 +119,7 @@ export class Dispatcher {
   /** Time spent keying, looking up and filling the cache, ms, and genomes looked up. */
   private cacheMs = 0;
   private cacheLooked = 0;
+  private cacheCalls = 0;
   /** The target's worker time before this dispatcher sent anything (it may be shared). */
   private readonly busyAtStart: number;
 
@@ -149,16 +150,19 @@ export class Dispatcher {
   }
 
   /**
-   * Whether the cache can be worth its cost for the next call: it can while a genome's
-   * fitness costs more to get from the target (request wall time over the genomes answered,
-   * measured) than the cache costs per genome (keying, looking up, storing: measured), so
-   * that a hit saves something. A fitness cheaper than a lookup — a microsecond OneMax
-   * evaluated in place — skips it, and its memory is let go. Until both are measured, it is.
+   * Whether the cache is worth its cost for the next call: it is while what its hits save
+   * (the share of genomes it answered × what a genome's fitness costs to get from the target:
+   * request wall time over the genomes answered) is more than what it costs per genome
+   * (keying, looking up, storing), all measured. A fitness cheaper than that — OneMax through
+   * a local server, where one genome in six or so is a repeat — skips it, and its memory is
+   * let go; an expensive one keeps it. It is on for the first two calls (the first has no
+   * earlier generation to repeat), and judged on the figures of the calls it was on for.
    */
   cachePays(): boolean {
     if (!this.config.cache) return false;
-    if (this.answered === 0 || this.cacheLooked === 0) return true;
-    const pays = this.requestMs / this.answered > this.cacheMs / this.cacheLooked;
+    if (this.cacheCalls < 2 || this.answered === 0) return true;
+    const hitRate = this.stats.cacheHits / this.cacheLooked;
+    const pays = hitRate * (this.requestMs / this.answered) > this.cacheMs / this.cacheLooked;
     if (!pays) this.cache.clear();
     return pays;
   }
@@ -257,6 +261,7 @@ export class Dispatcher {
       [unique, at, keys] = [fresh, positions, freshKeys];
       this.cacheMs += performance.now() - lookupStarted;
       this.cacheLooked += genomes.length;
+      this.cacheCalls++;
     }
     options.onProgress?.(done, genomes.length);
     if (unique.length === 0) return fitness;

@@ -10,15 +10,22 @@ import { forEachChosen } from '../random.js';
 /** A genome whose genes may be exchanged freely: a bit string or a number array. */
 export type Sequence = string | number[];
 
-function concat<S extends Sequence>(a: S, b: S): S {
-  return (typeof a === 'string' ? a + (b as string) : a.concat(b as number[])) as S;
+/**
+ * `a[0, from) + b[from, to) + a[to, …)`. Bit strings are joined into one flat string: `+`
+ * would make a rope of slices that holds both parents alive and is copied again by whatever
+ * reads it first (the fitness, the cache, the wire).
+ */
+function splice<S extends Sequence>(a: S, b: S, from: number, to: number): S {
+  if (typeof a === 'string')
+    return [a.slice(0, from), (b as string).slice(from, to), a.slice(to)].join('') as S;
+  return (a as number[])
+    .slice(0, from)
+    .concat((b as number[]).slice(from, to), (a as number[]).slice(to)) as S;
 }
 
 /** Swaps the genes in [from, to) between the parents (DEAP's slice assignment). */
 function swapSegment<S extends Sequence>(a: S, b: S, from: number, to: number): [S, S] {
-  const c1 = concat(concat(a.slice(0, from) as S, b.slice(from, to) as S), a.slice(to) as S);
-  const c2 = concat(concat(b.slice(0, from) as S, a.slice(from, to) as S), b.slice(to) as S);
-  return [c1, c2];
+  return [splice(a, b, from, to), splice(b, a, from, to)];
 }
 
 /** One cut point in [1, length-1]; the tails are exchanged (DEAP `cxOnePoint`). */

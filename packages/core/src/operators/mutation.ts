@@ -8,13 +8,16 @@ import { forEachChosen } from '../random.js';
 
 /** Flips each bit independently with probability `indpb` (DEAP `mutFlipBit`). */
 export function mutFlipBit(bits: string, indpb: number, rng: Random): string {
-  let out = '';
+  // Pieces joined into one flat string (see crossover's splice).
+  const pieces: string[] = [];
   let from = 0;
   forEachChosen(bits.length, indpb, rng, (i) => {
-    out += bits.slice(from, i) + (bits.charCodeAt(i) === 49 ? '0' : '1');
+    pieces.push(bits.slice(from, i), bits.charCodeAt(i) === 49 ? '0' : '1');
     from = i + 1;
   });
-  return from === 0 ? bits : out + bits.slice(from);
+  if (from === 0) return bits;
+  pieces.push(bits.slice(from));
+  return pieces.join('');
 }
 
 /**
