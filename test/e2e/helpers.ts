@@ -15,7 +15,7 @@ import { referenceExperiment } from '@galapagos/core';
 import { outcome, testDispatch } from '../../packages/core/test-fixtures/adapters.mjs';
 
 export const cli = fileURLToPath(
-  new URL('../../packages/client/dist/cli/index.js', import.meta.url),
+  new URL('../../packages/client/dist/galapagos.mjs', import.meta.url),
 );
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -9,7 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const ASSETS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets');
+// This package resolving itself by name: right from its build and from the bundled CLI alike.
+const ASSETS = join(
+  dirname(fileURLToPath(import.meta.resolve('@galapagos/client/package.json'))),
+  'assets',
+);
 
 /** The folder of a package's entry file (its `exports` do not list the browser builds). */
 const entryDir = (name: string, from = require) => dirname(from.resolve(name));

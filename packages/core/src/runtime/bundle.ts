@@ -39,11 +39,13 @@ export interface BundleOptions {
 const BANNER =
   "import { createRequire as __galapagosRequire } from 'node:module'; const require = __galapagosRequire(import.meta.url);";
 
-/** This installation's own entry points, for modules that import core without installing it. */
-const CORE_ENTRIES: Record<string, string> = {
-  '@galapagos/core': fileURLToPath(new URL('../index.js', import.meta.url)),
-  '@galapagos/core/runtime': fileURLToPath(new URL('./index.js', import.meta.url)),
-};
+/**
+ * This installation's own entry points, for modules that import core without installing it:
+ * core resolved by name from here, which finds this package from its own build (a package may
+ * import itself by name) and from a program that bundles it (the CLI), whose folder depends on
+ * it. Asked when a module needs them, not at import: a deployed bundle has no packages to ask.
+ */
+const coreEntry = (specifier: string): string => fileURLToPath(import.meta.resolve(specifier));
 
 /**
  * Resolves `@galapagos/core` where the module's folder has it (its own version counts), and
@@ -62,7 +64,7 @@ const coreFallback = {
         pluginData: 'fallback',
       });
       if (found.errors.length === 0) return found;
-      return { path: CORE_ENTRIES[args.path] as string };
+      return { path: coreEntry(args.path) };
     });
   },
 };

@@ -15,7 +15,7 @@ export interface ServeFlags {
 export function serveCommand(flags: ServeFlags): Promise<number> {
   return foreground(serverEntry(), {
     // The server runs evolutions with this client's run loop.
-    GALAPAGOS_RUNS_MODULE: fileURLToPath(new URL('../../runs/index.js', import.meta.url)),
+    GALAPAGOS_RUNS_MODULE: fileURLToPath(import.meta.resolve('@galapagos/client/runs')),
     ...(flags.port !== undefined ? { PORT: String(flags.port) } : {}),
     ...(flags.host !== undefined ? { HOST: flags.host } : {}),
     ...(flags.workers !== undefined ? { GALAPAGOS_WORKERS: String(flags.workers) } : {}),
