@@ -43,10 +43,8 @@ export const GENOME_KINDS = ['binary', 'real', 'permutation'] as const;
 export function randomGenome(spec: GenomeSpec, rng: Random): Genome {
   switch (spec.kind) {
     case 'binary': {
-      // Joined into one flat string: `+=` would chain a rope node per bit.
-      const bits = new Array<string>(spec.length);
-      for (let i = 0; i < spec.length; i++) bits[i] = rng.next() < 0.5 ? '0' : '1';
-      return bits.join('');
+      // One draw per bit (next() < 0.5), joined into one flat string.
+      return rng.bitString(spec.length);
     }
     case 'real': {
       const genes = new Array<number>(spec.length);

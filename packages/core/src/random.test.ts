@@ -4,6 +4,19 @@ import { forEachChosen, isRandomState, Random, seedState } from './random.js';
 const draws = (r: Random, n: number) => Array.from({ length: n }, () => r.nextUint32());
 
 describe('Random', () => {
+  it('draws a bit string with the same draws as next() < 0.5, leaving the same state', () => {
+    for (const seed of [1, 42, 2 ** 31 - 1]) {
+      const one = Random.fromSeed(seed);
+      const many = Random.fromSeed(seed);
+      for (const length of [1, 7, 100, 1000]) {
+        let expected = '';
+        for (let i = 0; i < length; i++) expected += many.next() < 0.5 ? '0' : '1';
+        expect(one.bitString(length)).toBe(expected);
+        expect(one.state()).toEqual(many.state());
+      }
+    }
+  });
+
   it('reproduces a sequence from a seed', () => {
     expect(draws(Random.fromSeed(7), 100)).toEqual(draws(Random.fromSeed(7), 100));
     expect(draws(Random.fromSeed(7), 10)).not.toEqual(draws(Random.fromSeed(8), 10));

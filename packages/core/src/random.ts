@@ -40,6 +40,9 @@ export function isRandomState(value: unknown): value is RandomState {
  * A generator over an explicit state. It mutates itself as it draws; call {@link Random.state}
  * to write the state back into JSON.
  */
+/** Characters made into a string at once by {@link Random.bitString} (one call's arguments). */
+const BIT_CHUNK = 4096;
+
 export class Random {
   private a: number;
   private b: number;
@@ -69,6 +72,36 @@ export class Random {
     this.c = (this.c << 21) | (this.c >>> 11);
     this.c = (this.c + t) | 0;
     return t >>> 0;
+  }
+
+  /**
+   * `length` characters, each `'0'` when its draw's {@link next} is below 0.5 (its top bit
+   * clear) and `'1'` otherwise, as one flat string: the same draws as `length` calls of
+   * `next()`, in one loop over the state (a random genome would otherwise make two calls per
+   * bit, slow in the code a fresh process runs before it is optimised).
+   */
+  bitString(length: number): string {
+    let { a, b, c, d } = this;
+    // Character codes ('0' is 48), turned into one-byte strings a chunk at a time.
+    const codes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) {
+      // nextUint32, inlined.
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = ((c << 21) | (c >>> 11)) + t;
+      c |= 0;
+      codes[i] = 48 + (t >>> 31);
+    }
+    [this.a, this.b, this.c, this.d] = [a, b, c, d];
+    let bits = '';
+    for (let i = 0; i < length; i += BIT_CHUNK)
+      bits += String.fromCharCode.apply(
+        null,
+        codes.subarray(i, i + BIT_CHUNK) as unknown as number[],
+      );
+    return bits;
   }
 
   /** A uniform float in [0, 1) with 32 bits of resolution. */
