@@ -87,6 +87,8 @@ const ENVELOPE_BYTES = 1024;
  * this goes out whole (or in as few requests as the target's limits allow).
  */
 const REQUEST_WORK_MS = 2;
+/** The least share of genomes the cache is taken to answer (see cachePays). */
+const ASSUMED_REPEATS = 0.1;
 
 /**
  * Sits between the run loop and an evaluator: batches, bounds concurrency, retries, times
@@ -155,13 +157,14 @@ export class Dispatcher {
    * request wall time over the genomes answered) is more than what it costs per genome
    * (keying, looking up, storing), all measured. A fitness cheaper than that — OneMax through
    * a local server, where one genome in six or so is a repeat — skips it, and its memory is
-   * let go; an expensive one keeps it. It is on for the first two calls (the first has no
-   * earlier generation to repeat), and judged on the figures of the calls it was on for.
+   * let go; an expensive one keeps it. It is on for the first call; the share is never taken
+   * below {@link ASSUMED_REPEATS}, so that early generations with no repeats (the first has no
+   * earlier one to repeat) do not turn it off for later, converged ones that have many.
    */
   cachePays(): boolean {
     if (!this.config.cache) return false;
-    if (this.cacheCalls < 2 || this.answered === 0) return true;
-    const hitRate = this.stats.cacheHits / this.cacheLooked;
+    if (this.cacheCalls === 0 || this.answered === 0) return true;
+    const hitRate = Math.max(this.stats.cacheHits / this.cacheLooked, ASSUMED_REPEATS);
     const pays = hitRate * (this.requestMs / this.answered) > this.cacheMs / this.cacheLooked;
     if (!pays) this.cache.clear();
     return pays;
