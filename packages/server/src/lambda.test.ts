@@ -135,6 +135,25 @@ describe('Lambda handler', () => {
     expect(await handler(null, context)).toMatchObject({ statusCode: 400 });
   });
 
+  it.each([
+    ['a valid request', evaluateBody],
+    ['a cost without its mode (the default filled)', { ...evaluateBody, cost: { ms: 1 } }],
+    ['an unknown problem', { problem: 'nope', genomes: ['0'] }],
+    ['bad params', { problem: 'onemax', params: { length: 0 }, genomes: ['0'] }],
+    ['a genome of the wrong length', { problem: 'onemax', params: { length: 4 }, genomes: ['01'] }],
+    ['a cost above the cap', { ...evaluateBody, cost: { ms: 10_000_000, mode: 'sleep' } }],
+    ['genomes that are not a list', { problem: 'onemax', genomes: 'x' }],
+    ['an unknown field', { ...evaluateBody, extra: 1 }],
+  ])('answers a direct invoke with %s as the evaluate route does', async (_name, body) => {
+    const expected = (
+      await reference.inject({ method: 'POST', url: '/v1/evaluate', payload: body })
+    ).json();
+    const got = (await handler(structuredClone(body), context)) as Record<string, unknown>;
+    // Times differ from call to call; everything else is the route's.
+    const timeless = (x: Record<string, unknown>) => ({ ...x, elapsedMs: 0, busyMs: 0 });
+    expect(timeless(got)).toEqual(timeless(expected));
+  });
+
   it('answers a scheduled warm-up without evaluating', async () => {
     expect(
       await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, context),

@@ -2,12 +2,16 @@
  * AWS Lambda entry: the same app, wrapped with serverless-http for API Gateway (REST v1, HTTP
  * API v2) and Function URL events, built once per container. The handler also takes direct
  * invokes whose event is an evaluate request body, answering `{ fitness, ... }` or a coded
- * error object through the very same route (validation included).
+ * error object as the evaluate route does (a valid one straight from the pool, any other
+ * through the route: see evaluateDirect).
  */
 import { randomUUID } from 'node:crypto';
+import { type EvaluateRequest, EvaluateRequestSchema } from '@galapagos/core';
 import serverless from 'serverless-http';
+import Value from 'typebox/value';
 import { INTERNAL_HEADER } from './app.js';
 import { deployedApp } from './deployed.js';
+import { answerError } from './plugins/errors.js';
 
 /**
  * API keys from an SSM SecureString named by GALAPAGOS_API_KEYS_SSM (comma-separated keys),
@@ -60,6 +64,26 @@ export async function handler(event: Event, context: object): Promise<unknown> {
       headers: { [INTERNAL_HEADER]: internalToken },
     });
     return reply.json();
+  }
+  return evaluateDirect(event);
+}
+
+/**
+ * A direct invoke's evaluate request. One that TypeBox's checker finds valid (defaults filled,
+ * as the route's validation fills them) goes to the pool as the route would send it, its
+ * errors answered with the route's coded bodies: a cold start then compiles no schema. Any
+ * other goes through the route itself, whose validation words the refusal exactly as HTTP
+ * callers get it.
+ */
+async function evaluateDirect(event: Event): Promise<unknown> {
+  if (event && typeof event === 'object') {
+    const request = Value.Default(EvaluateRequestSchema, event);
+    if (Value.Check(EvaluateRequestSchema, request))
+      try {
+        return await app.pool.evaluate(request as EvaluateRequest);
+      } catch (error) {
+        return answerError(app, error).body;
+      }
   }
   const reply = await app.inject({
     method: 'POST',

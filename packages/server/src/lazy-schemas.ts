@@ -30,20 +30,30 @@ type CompilersFactory = NonNullable<
 /** Fastify's `schemaController.compilersFactory`, deferred (see the module comment). */
 export const lazySchemaCompilers = {
   buildValidator(externalSchemas: unknown, ajvOptions: unknown) {
-    const compiler = (AjvCompiler() as (...args: unknown[]) => (route: unknown) => Validate)(
-      externalSchemas,
-      ajvOptions,
-    );
-    return (route: unknown): Validate => deferredValidator(() => compiler(route));
+    // Ajv itself (an instance, its formats) is made when a first route needs it.
+    let compiler: ((route: unknown) => Validate) | undefined;
+    const compile = (route: unknown) => {
+      compiler ??= (AjvCompiler() as (...args: unknown[]) => (route: unknown) => Validate)(
+        externalSchemas,
+        ajvOptions,
+      );
+      return compiler(route);
+    };
+    return (route: unknown): Validate => deferredValidator(() => compile(route));
   },
   buildSerializer(externalSchemas: unknown, serializerOptions: unknown) {
-    const compiler = (
-      SerializerSelector() as (...args: unknown[]) => (route: unknown) => Serialize
-    )(externalSchemas, serializerOptions);
+    let compiler: ((route: unknown) => Serialize) | undefined;
+    const compile = (route: unknown) => {
+      compiler ??= (SerializerSelector() as (...args: unknown[]) => (route: unknown) => Serialize)(
+        externalSchemas,
+        serializerOptions,
+      );
+      return compiler(route);
+    };
     return (route: unknown): Serialize => {
       let serialize: Serialize | undefined;
       return (data) => {
-        serialize ??= compiler(route);
+        serialize ??= compile(route);
         return serialize(data);
       };
     };

@@ -3,7 +3,7 @@
  * errors classified, unknown routes answered 404, each counted in the metrics.
  */
 import { isGalapagosError } from '@galapagos/core';
-import type { FastifyError } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import plugin from 'fastify-plugin';
 import {
   bounded,
@@ -21,8 +21,8 @@ const FASTIFY_CODES: Record<string, ReplyCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'GALAPAGOS_ERR_INVALID_JSON',
 };
 
-/** The code and public message of any error a route or Fastify raised. */
-function classify(error: FastifyError): { code: ReplyCode; message: string } {
+/** The code and public message of any error a route, Fastify or a direct invoke raised. */
+export function classify(error: FastifyError): { code: ReplyCode; message: string } {
   if (isGalapagosError(error) || error instanceof ServerError)
     return { code: error.code, message: error.message };
   if (error.validation)
@@ -37,16 +37,29 @@ function classify(error: FastifyError): { code: ReplyCode; message: string } {
   return { code: 'GALAPAGOS_ERR_INTERNAL', message: 'internal server error (logged)' };
 }
 
+/**
+ * The coded body for an error, logged and counted as the error handler does: for the handler,
+ * and for direct invokes that reach the pool without a route (see `lambda.ts`).
+ */
+export function answerError(
+  app: FastifyInstance,
+  error: unknown,
+  log: FastifyBaseLogger = app.log,
+): { code: ReplyCode; body: ReturnType<typeof errorBody> } {
+  const { code, message } = classify(error as FastifyError);
+  const body = errorBody(code, message);
+  // Overload and shutdown are expected: counted in /metrics, logged without a stack.
+  if (code === 'GALAPAGOS_ERR_OVERLOADED' || code === 'GALAPAGOS_ERR_SHUTTING_DOWN')
+    log.debug({ code }, message);
+  else if (body.statusCode >= 500) log.error({ err: error }, message);
+  app.metrics.errors.inc({ code });
+  return { code, body };
+}
+
 export const errorsPlugin = plugin(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const { code, message } = classify(error);
-      const body = errorBody(code, message);
-      // Overload and shutdown are expected: counted in /metrics, logged without a stack.
-      if (code === 'GALAPAGOS_ERR_OVERLOADED' || code === 'GALAPAGOS_ERR_SHUTTING_DOWN')
-        request.log.debug({ code }, message);
-      else if (body.statusCode >= 500) request.log.error({ err: error }, message);
-      app.metrics.errors.inc({ code });
+      const { code, body } = answerError(app, error, request.log);
       const retryAfter = RETRY_AFTER_SECONDS[code];
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
       return reply.status(STATUS_BY_CODE[code]).send(body);
