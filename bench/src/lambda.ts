@@ -5,7 +5,7 @@
  * - Warm overhead: sequential one-genome direct invokes under serverless-offline (median).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,12 +34,16 @@ interface ColdStart {
  * Fresh processes, each importing the handler and answering one invoke, with the memory size
  * Lambda sets (1,769 MB: one vCPU) so the pool is sized as there.
  */
-async function coldStarts(dir: string): Promise<ColdStart[]> {
+async function coldStarts(
+  dir: string,
+  request: object = { problem: 'onemax', params: { length: 10 }, genomes: ['0101010101'] },
+): Promise<ColdStart[]> {
   const probe = `
     const t0 = performance.now();
     const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'handler.mjs')).href)});
     const t1 = performance.now();
-    await handler({ problem: 'onemax', params: { length: 10 }, genomes: ['0101010101'] }, {});
+    const reply = await handler(${JSON.stringify(request)}, {});
+    if (!reply.fitness) throw new Error(JSON.stringify(reply));
     const t2 = performance.now();
     console.log(JSON.stringify({ bootMs: t0, importMs: t1 - t0, invokeMs: t2 - t1, totalMs: t2 - t0 }));
     process.exit(0);`;
@@ -78,12 +82,38 @@ async function warmInvokes(): Promise<number[]> {
   }
 }
 
+/** A user's problem module (plain JS, no dependencies), for the cold start that loads one. */
+const USER_MODULE = `export const problems = [{
+  id: 'bench-sum', title: 'Sum', description: 'The sum of the genes.',
+  params: { type: 'object', properties: {}, additionalProperties: false },
+  instantiate: () => ({
+    genome: { kind: 'real', length: 3, low: -1, high: 1 }, objective: 'max',
+    fitness: (g) => g[0] + g[1] + g[2],
+  }),
+}];
+`;
+
+/** `serverless package` (with the user's modules bundled by prepare.mjs), unzipped. */
+async function packaged(out: string, problems: string): Promise<string> {
+  const prepare = { cwd: service, env: { ...env, GALAPAGOS_PROBLEMS: problems } };
+  await promisify(execFile)(process.execPath, ['prepare.mjs'], prepare);
+  await promisify(execFile)(serverless, ['package', '--package', out], { cwd: service, env });
+  const dir = join(out, 'unzipped');
+  await promisify(execFile)('python3', ['-m', 'zipfile', '-e', join(out, 'galapagos.zip'), dir]);
+  return dir;
+}
+
 export async function lambdaSuite(): Promise<void> {
   const out = await mkdtemp(join(tmpdir(), 'galapagos-bench-lambda-'));
   try {
-    await promisify(execFile)(serverless, ['package', '--package', out], { cwd: service, env });
-    const dir = join(out, 'unzipped');
-    await promisify(execFile)('python3', ['-m', 'zipfile', '-e', join(out, 'galapagos.zip'), dir]);
+    const module = join(out, 'bench-sum.mjs');
+    await writeFile(module, USER_MODULE);
+    const withModule = await packaged(join(out, 'user'), module);
+    const userCold = await coldStarts(withModule, {
+      problem: 'bench-sum',
+      genomes: [[0.1, 0.2, 0.3]],
+    });
+    const dir = await packaged(join(out, 'shipped'), '');
     const cold = await coldStarts(dir);
     const warm = await warmInvokes();
     const of = (key: keyof ColdStart) => median(cold.map((c) => c[key]));
@@ -94,6 +124,11 @@ export async function lambdaSuite(): Promise<void> {
         invokeMs: of('invokeMs'),
         nodeBootMs: of('bootMs'),
         runs: cold,
+      },
+      userModuleColdStartMs: {
+        median: median(userCold.map((c) => c.totalMs)),
+        invokeMs: median(userCold.map((c) => c.invokeMs)),
+        runs: userCold,
       },
       warmInvokeMs: {
         median: median(warm),
@@ -107,6 +142,9 @@ export async function lambdaSuite(): Promise<void> {
       '  of which first invoke': { 'median ms': figures.coldStartMs.invokeMs.toFixed(1) },
       'Node boot before it (not counted)': {
         'median ms': figures.coldStartMs.nodeBootMs.toFixed(1),
+      },
+      "cold start, a user's module (its first batch starts a thread)": {
+        'median ms': figures.userModuleColdStartMs.median.toFixed(1),
       },
       'warm direct invoke, serverless-offline': {
         'median ms': figures.warmInvokeMs.median.toFixed(2),
