@@ -12,7 +12,7 @@
  *    design itself (gunicorn -w 20 + Flask, DEAP with aiohttp: `python/reference_*.py`).
  * 3. Engine (OneMax 1,000 × 1,000, 100 generations): generations per second from the CLI on
  *    the embedded target, the engine in this process, and DEAP's eaSimple.
- * 4. Memory: peak RSS of the CLI on the embedded target, OneMax 100, one generation, at
+ * 4. Memory: peak RSS of the CLI on the embedded target, OneMax 100, three generations, at
  *    population 100,000 (and 1,000,000 with `--million`): bytes per individual.
  */
 import { execFile } from 'node:child_process';
@@ -37,6 +37,8 @@ import { median, writeResult } from './report.js';
 import { runVariant } from './variants.js';
 
 const THREADS = 20;
+/** Generations of the memory runs: enough for old populations to become garbage. */
+const MEMORY_GENERATIONS = 3;
 const client = fileURLToPath(new URL('../../packages/client/', import.meta.url));
 /** The CLI as npm installs it: the package's bin. */
 const bin = join(
@@ -273,7 +275,7 @@ export async function cliSuite(args: string[]): Promise<void> {
       const memory: Record<string, { peakRss: number; bytesPerIndividual: number }> = {};
       for (const population of values.million ? [100_000, 1_000_000] : [100_000]) {
         const config = {
-          run: { ...OVERHEAD_RUN, population, generations: 1 },
+          run: { ...OVERHEAD_RUN, population, generations: MEMORY_GENERATIONS },
           targets: targets({}, spawnUrl),
         };
         const run = await cli(config, 'embedded', dir);
