@@ -10,6 +10,9 @@ export async function createEmbeddedEvaluator(
   const pool = await createEvaluationPool({
     ...(options.workers === undefined ? {} : { threads: options.workers }),
     problemModules: options.problemModules ?? [],
+    // This process evaluates only its own run: a cheap batch the threads would not speed up
+    // runs in place up to a second (its event loop still answers Ctrl-C within that).
+    inlineMaxMs: 1000,
   });
   return {
     maxBatchBytes: Number.POSITIVE_INFINITY,

@@ -329,4 +329,33 @@ describe('small cost-free batches', () => {
       await pool.close();
     }
   });
+
+  it('run in place up to inlineMaxMs when the threads measured no faster', async () => {
+    // 60 million bits: some 60-200 ms of fitness, over the default 20 ms and under 2 s.
+    const batch = {
+      problem: 'onemax',
+      params: { length: 1000 },
+      genomes: Array.from({ length: 60_000 }, (_, i) => (i % 2 ? '1' : '0').repeat(1000)),
+    };
+    for (const [inlineMaxMs, inPlace] of [
+      [undefined, false],
+      [2000, true],
+    ] as const) {
+      const pool = await createEvaluationPool({
+        threads: 1,
+        calibration: 1,
+        ...(inlineMaxMs === undefined ? {} : { inlineMaxMs }),
+      });
+      try {
+        // Measured on the thread first (never measured, many genes), then decided.
+        await pool.evaluate(batch);
+        const measured = pool.stats().completed;
+        await pool.evaluate(batch);
+        await pool.evaluate(batch);
+        expect(pool.stats().completed === measured).toBe(inPlace);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
 });

@@ -47,6 +47,13 @@ export interface EvaluationPoolOptions {
    * wait for threads it may never use (a cheap batch of a shipped problem runs in place).
    */
   readonly lazy?: boolean;
+  /**
+   * Longest a cost-free batch of a shipped problem may measure to run on the calling thread,
+   * when the threads are no faster (default 20 ms: a server's event loop answers other
+   * requests meanwhile). A program evaluating its own batches (the embedded target) can allow
+   * more.
+   */
+  readonly inlineMaxMs?: number;
 }
 
 /** A batch for the pool: an evaluate request (wire `EvaluateRequest`) whose genomes are not checked yet. */
@@ -109,7 +116,7 @@ const GENES_PER_CHUNK = 50_000;
 const CHUNK_MS = 2;
 /**
  * Longest a cost-free batch of a shipped problem may measure to run on the calling thread
- * (a server's event loop): beyond it, threads, even where they gain nothing.
+ * (a server's event loop) by default: beyond it, threads, even where they gain nothing.
  */
 const INLINE_MAX_MS = 20;
 /** Weight of the newest measurement in a problem's running mean of fitness time per genome. */
@@ -168,6 +175,7 @@ export async function createEvaluationPool(
   options: EvaluationPoolOptions = {},
 ): Promise<EvaluationPool> {
   const threads = options.threads ?? availableParallelism();
+  const inlineMaxMs = options.inlineMaxMs ?? INLINE_MAX_MS;
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const maxQueue = options.maxQueue ?? Math.max(64, threads * 16);
@@ -240,7 +248,7 @@ export async function createEvaluationPool(
     const work = count * perGenome;
     if (work <= CHUNK_MS) return true;
     const threaded = threadedGenomeMs.get(key);
-    return work <= INLINE_MAX_MS && threaded !== undefined && perGenome <= threaded;
+    return work <= inlineMaxMs && threaded !== undefined && perGenome <= threaded;
   };
   /**
    * Chunks for a batch. With a cost or a costly fitness, every thread gets a share; a cheap
