@@ -112,6 +112,8 @@ export interface EvaluationPool {
 const INLINE_GENES = 2048;
 /** Genes per chunk below which a cost-free batch is not worth splitting across threads. */
 const GENES_PER_CHUNK = 50_000;
+/** Genes a chunk carries at most, whatever the threads: a thread's memory for one chunk. */
+const MAX_GENES_PER_CHUNK = 5_000_000;
 /** Measured fitness time per chunk below which splitting further costs more than it saves. */
 const CHUNK_MS = 2;
 /**
@@ -262,7 +264,13 @@ export async function createEvaluationPool(
       (builtinProblems.includes(registry.get(problem)) ? 0 : Number.POSITIVE_INFINITY);
     const byGenes = Math.ceil((count * genes) / GENES_PER_CHUNK);
     const byTime = Math.ceil((count * perGenome) / CHUNK_MS);
-    return Math.max(1, Math.min(threads, count, Math.max(byGenes, byTime)));
+    // Past a few million genes, more chunks than threads (they queue): a thread then holds
+    // one chunk's genomes at a time, not a whole huge batch's.
+    const bySize = Math.ceil((count * genes) / MAX_GENES_PER_CHUNK);
+    return Math.max(
+      1,
+      Math.min(count, Math.max(Math.min(threads, Math.max(byGenes, byTime)), bySize)),
+    );
   };
 
   /** Thread time spent on evaluations so far (see {@link PoolStats.busyMs}). */
