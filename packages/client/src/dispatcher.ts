@@ -1,12 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Cost, type Fitness, type Genome, genomeKey } from '@galapagos/core';
+import type { Cost, Fitness, Genome } from '@galapagos/core';
 import { maxGenomeCostMs, meanGenomeCostMs } from '@galapagos/core/runtime';
 import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 import type { DispatchConfig } from './config/schema.js';
 import { EvaluationError } from './errors.js';
 import type { Evaluator } from './evaluators/types.js';
+import { FitnessCache } from './fitness-cache.js';
 import { DEFAULT_SPECULATION, type SpeculationSettings, StragglerWatch } from './speculation.js';
 
 /** What the dispatcher did, for the run summary. */
@@ -87,8 +88,6 @@ const ENVELOPE_BYTES = 1024;
  * this goes out whole (or in as few requests as the target's limits allow).
  */
 const REQUEST_WORK_MS = 2;
-/** The least share of genomes the cache is taken to answer (see cachePays). */
-const ASSUMED_REPEATS = 0.1;
 
 /**
  * Sits between the run loop and an evaluator: batches, bounds concurrency, retries, times
@@ -106,7 +105,7 @@ export class Dispatcher {
     speculated: 0,
     speculationWins: 0,
   };
-  private readonly cache = new Map<string, Fitness>();
+  private readonly cache: FitnessCache;
   /** The longest any request has taken to answer so far, ms (see requestTimeoutMs). */
   private slowestReplyMs = 0;
   private readonly limit: ReturnType<typeof pLimit>;
@@ -118,10 +117,6 @@ export class Dispatcher {
   private answered = 0;
   /** Wall time of the requests that were answered, summed, ms. */
   private requestMs = 0;
-  /** Time spent keying, looking up and filling the cache, ms, and genomes looked up. */
-  private cacheMs = 0;
-  private cacheLooked = 0;
-  private cacheCalls = 0;
   /** The target's worker time before this dispatcher sent anything (it may be shared). */
   private readonly busyAtStart: number;
 
@@ -132,6 +127,7 @@ export class Dispatcher {
     private readonly events: DispatchEvents = {},
   ) {
     this.limit = pLimit(config.concurrency);
+    this.cache = new FitnessCache(config.cache);
     this.busyAtStart = evaluator.busyMs?.() ?? 0;
     // By default only where a duplicate can land elsewhere (another server, instance, worker).
     const speculate = config.speculate ?? evaluator.remote === true;
@@ -152,22 +148,12 @@ export class Dispatcher {
   }
 
   /**
-   * Whether the cache is worth its cost for the next call: it is while what its hits save
-   * (the share of genomes it answered × what a genome's fitness costs to get from the target:
-   * request wall time over the genomes answered) is more than what it costs per genome
-   * (keying, looking up, storing), all measured. A fitness cheaper than that — OneMax through
-   * a local server, where one genome in six or so is a repeat — skips it, and its memory is
-   * let go; an expensive one keeps it. It is on for the first call; the share is never taken
-   * below {@link ASSUMED_REPEATS}, so that early generations with no repeats (the first has no
-   * earlier one to repeat) do not turn it off for later, converged ones that have many.
+   * Whether the cache is worth its cost for the next call (see {@link FitnessCache.pays}),
+   * given what a genome costs to get from the target: request wall time over the genomes
+   * answered.
    */
   cachePays(): boolean {
-    if (!this.config.cache) return false;
-    if (this.cacheCalls === 0 || this.answered === 0) return true;
-    const hitRate = Math.max(this.stats.cacheHits / this.cacheLooked, ASSUMED_REPEATS);
-    const pays = hitRate * (this.requestMs / this.answered) > this.cacheMs / this.cacheLooked;
-    if (!pays) this.cache.clear();
-    return pays;
+    return this.cache.pays(this.answered === 0 ? undefined : this.requestMs / this.answered);
   }
 
   /**
@@ -223,49 +209,10 @@ export class Dispatcher {
     } = {},
   ): Promise<Fitness[]> {
     const fitness = new Array<Fitness>(genomes.length);
-    let done = 0;
-    const cache = this.cachePays();
-    // The distinct genomes to send (without the cache: all of them, as given), where each
-    // stands in `genomes`, and later copies of one, filled in from its fitness.
-    let unique: readonly Genome[] = genomes;
-    let at: number[] | undefined;
-    let keys: string[] | undefined;
-    let copies: Map<number, number[]> | undefined;
-    if (cache) {
-      const lookupStarted = performance.now();
-      const fresh: Genome[] = [];
-      const positions: number[] = [];
-      const freshKeys: string[] = [];
-      const first = new Map<string, number>();
-      for (let i = 0; i < genomes.length; i++) {
-        const genome = genomes[i]!;
-        const key = genomeKey(genome);
-        const cached = this.cache.get(key);
-        if (cached !== undefined) {
-          fitness[i] = cached;
-          this.stats.cacheHits++;
-          done++;
-          continue;
-        }
-        const k = first.get(key);
-        if (k !== undefined) {
-          copies ??= new Map();
-          const more = copies.get(k);
-          if (more) more.push(i);
-          else copies.set(k, [i]);
-          this.stats.cacheHits++;
-          continue;
-        }
-        first.set(key, fresh.length);
-        fresh.push(genome);
-        positions.push(i);
-        freshKeys.push(key);
-      }
-      [unique, at, keys] = [fresh, positions, freshKeys];
-      this.cacheMs += performance.now() - lookupStarted;
-      this.cacheLooked += genomes.length;
-      this.cacheCalls++;
-    }
+    const lookup = this.cache.lookup(genomes, fitness, this.cachePays());
+    const { unique, at, copies } = lookup;
+    this.stats.cacheHits += lookup.hits;
+    let done = lookup.known;
     options.onProgress?.(done, genomes.length);
     if (unique.length === 0) return fitness;
 
@@ -303,20 +250,18 @@ export class Dispatcher {
             const batch = to - from === unique.length ? unique : unique.slice(from, to);
             const send = (s: AbortSignal) => this.sendOrPenalise(batch, s);
             const values = await (watch ? watch.run(send, signal) : send(signal));
-            const storeStarted = cache ? performance.now() : 0;
+            this.cache.store(lookup, from, values);
             for (let j = 0; j < values.length; j++) {
               const k = from + j;
               const f = values[j]!;
               fitness[at ? at[k]! : k] = f;
               done++;
-              if (keys) this.cache.set(keys[k]!, f);
               const more = copies?.get(k);
               if (more) {
                 for (const i of more) fitness[i] = f;
                 done += more.length;
               }
             }
-            if (cache) this.cacheMs += performance.now() - storeStarted;
             options.onProgress?.(done, genomes.length);
           }).catch((error: unknown) => {
             failed.abort(error);
