@@ -27,35 +27,43 @@ type CompilersFactory = NonNullable<
   NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']
 >;
 
+/** `make()`, called the first time the result is asked for, then kept. */
+function onFirstUse<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
+/** A compiler factory of Fastify's (Ajv's, fast-json-stringify's), itself made on first use. */
+type Factory<C> = () => (externalSchemas: unknown, options: unknown) => (route: unknown) => C;
+
+const deferredCompiler =
+  <C>(factory: Factory<C>) =>
+  (externalSchemas: unknown, options: unknown) => {
+    // Ajv itself (an instance, its formats) is made when a first route needs it.
+    const compiler = onFirstUse(() => factory()(externalSchemas, options));
+    return (route: unknown) => onFirstUse(() => compiler()(route));
+  };
+
 /** Fastify's `schemaController.compilersFactory`, deferred (see the module comment). */
 export const lazySchemaCompilers = {
   buildValidator(externalSchemas: unknown, ajvOptions: unknown) {
-    // Ajv itself (an instance, its formats) is made when a first route needs it.
-    let compiler: ((route: unknown) => Validate) | undefined;
-    const compile = (route: unknown) => {
-      compiler ??= (AjvCompiler() as (...args: unknown[]) => (route: unknown) => Validate)(
-        externalSchemas,
-        ajvOptions,
-      );
-      return compiler(route);
-    };
-    return (route: unknown): Validate => deferredValidator(() => compile(route));
+    const compilerFor = deferredCompiler(AjvCompiler as unknown as Factory<Validate>)(
+      externalSchemas,
+      ajvOptions,
+    );
+    return (route: unknown): Validate => deferredValidator(compilerFor(route));
   },
   buildSerializer(externalSchemas: unknown, serializerOptions: unknown) {
-    let compiler: ((route: unknown) => Serialize) | undefined;
-    const compile = (route: unknown) => {
-      compiler ??= (SerializerSelector() as (...args: unknown[]) => (route: unknown) => Serialize)(
-        externalSchemas,
-        serializerOptions,
-      );
-      return compiler(route);
-    };
+    const compilerFor = deferredCompiler(SerializerSelector as unknown as Factory<Serialize>)(
+      externalSchemas,
+      serializerOptions,
+    );
     return (route: unknown): Serialize => {
-      let serialize: Serialize | undefined;
-      return (data) => {
-        serialize ??= compile(route);
-        return serialize(data);
-      };
+      const serialize = compilerFor(route);
+      return (data) => serialize()(data);
     };
   },
 } as unknown as CompilersFactory;
