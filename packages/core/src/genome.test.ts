@@ -14,7 +14,9 @@ describe('genome validation', () => {
 
   it.each([
     [binary, '011', /length 4/],
-    [binary, '01a0', /only 0 and 1/],
+    [binary, '01a0', /only 0 and 1 \(position 2\)/],
+    [binary, '01\n0', /only 0 and 1 \(position 2\)/],
+    [binary, '0\u{1d7ce}1', /only 0 and 1 \(position 1\)/],
     [binary, [0, 1, 1, 0], /string/],
     [real, [0, 2], /within/],
     [real, [0, Number.NaN], /finite/],

@@ -65,6 +65,9 @@ export function randomGenome(spec: GenomeSpec, rng: Random): Genome {
   }
 }
 
+const BITS = /^[01]*$/;
+const NOT_A_BIT = /[^01]/;
+
 /**
  * Why `value` is not a genome of `spec`, or `undefined` when it is one. Checks the wire form
  * completely (type, length, alphabet, bounds, permutation), so it is safe on untrusted input.
@@ -73,11 +76,9 @@ export function genomeProblem(spec: GenomeSpec, value: unknown): string | undefi
   if (spec.kind === 'binary') {
     if (typeof value !== 'string') return 'must be a string of 0/1 characters';
     if (value.length !== spec.length) return `must have length ${spec.length}, got ${value.length}`;
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      if (c !== 48 && c !== 49) return `must contain only 0 and 1 (position ${i})`;
-    }
-    return undefined;
+    // The regular expression runs as native code, several times faster than a loop here.
+    if (BITS.test(value)) return undefined;
+    return `must contain only 0 and 1 (position ${value.search(NOT_A_BIT)})`;
   }
   if (!Array.isArray(value)) return 'must be an array of numbers';
   if (value.length !== spec.length) return `must have length ${spec.length}, got ${value.length}`;

@@ -180,7 +180,27 @@ describe('POST /v1/evaluate', () => {
       400,
       'GALAPAGOS_ERR_INVALID_JSON',
     );
+    // Escaped keys and `constructor` are refused the same way (the fast path steps aside).
+    for (const payload of [
+      '{"problem":"onemax","genomes":["0"],"\\u005f_proto__":{"polluted":1}}',
+      '{"problem":"onemax","genomes":["0"],"constructor":{"prototype":{"polluted":1}}}',
+      '\ufeff{"problem":"onemax","genomes":["0"],"__proto__":{"polluted":1}}',
+    ])
+      expectError(
+        await app.inject({ method: 'POST', url: '/v1/evaluate', payload, headers: json }),
+        400,
+        'GALAPAGOS_ERR_INVALID_JSON',
+      );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // A byte-order mark before a clean body is Fastify's to strip, as before.
+    const bom = await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate',
+      payload: '\ufeff{"problem":"onemax","params":{"length":2},"genomes":["11"]}',
+      headers: json,
+    });
+    expect(bom.statusCode).toBe(200);
+    expect(bom.json().fitness).toEqual([2]);
     expectError(
       await app.inject({
         method: 'POST',

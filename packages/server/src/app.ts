@@ -12,6 +12,7 @@ import { answerParserError } from './parser-errors.js';
 import { admissionPlugin } from './plugins/admission.js';
 import { authPlugin } from './plugins/auth.js';
 import './plugins/decorations.js';
+import { useFastJsonBodies } from './json-body.js';
 import { lazySchemaCompilers } from './lazy-schemas.js';
 import { docsPlugin } from './plugins/docs.js';
 import { errorsPlugin } from './plugins/errors.js';
@@ -55,6 +56,7 @@ export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstanc
   });
   // JSON only: a text body is answered 415, not parsed into a string that fails the schema.
   app.removeContentTypeParser('text/plain');
+  useFastJsonBodies(app);
   limitConnections(app.server, options.maxConnections);
   app.decorate('settings', options);
 
