@@ -15,12 +15,8 @@
  * 4. Memory: peak RSS of the CLI on the embedded target, OneMax 100, three generations, at
  *    population 100,000 (and 1,000,000 with `--million`): bytes per individual.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
 import {
   createHttpEvaluator,
   freePort,
@@ -31,6 +27,7 @@ import {
 import { defaultRegistry, evolve, type Genome, referenceExperiment } from '@galapagos/core';
 import { parameters as ENGINE } from './engine.js';
 import { floorRatio, startFloorServer } from './floor.js';
+import { cliRun } from './fresh-cli.js';
 import { OVERHEAD_RUN } from './overhead.js';
 import { python, startReferenceServer } from './python.js';
 import { median, writeResult } from './report.js';
@@ -39,55 +36,6 @@ import { runVariant } from './variants.js';
 const THREADS = 20;
 /** Generations of the memory runs: enough for old populations to become garbage. */
 const MEMORY_GENERATIONS = 3;
-const client = fileURLToPath(new URL('../../packages/client/', import.meta.url));
-/** The CLI as npm installs it: the package's bin. */
-const bin = join(
-  client,
-  (JSON.parse(readFileSync(join(client, 'package.json'), 'utf8')) as { bin: { galapagos: string } })
-    .bin.galapagos,
-);
-/** Loaded before the CLI: prints the process's peak RSS (KiB) on stderr as it exits. */
-const PEAK_RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\ngalapagos-bench-maxrss '+process.resourceUsage().maxRSS+'\\n'))`;
-
-interface CliRun {
-  readonly elapsedMs: number;
-  readonly evaluations: number;
-  readonly evalsPerSecond: number;
-  readonly rounds: number;
-  /** Peak RSS of the whole process, bytes. */
-  readonly peakRss: number;
-  /** Wall time of the process, start to exit, ms. */
-  readonly processMs: number;
-}
-
-/** One fresh `galapagos run --config FILE --target T --json`. */
-async function cli(config: object, target: string, dir: string): Promise<CliRun> {
-  const file = join(dir, `config-${target}.json`);
-  writeFileSync(file, JSON.stringify(config));
-  const started = performance.now();
-  const { stdout, stderr } = await promisify(execFile)(
-    process.execPath,
-    ['--import', PEAK_RSS_HOOK, bin, 'run', '--config', file, '--target', target, '--json'],
-    { cwd: dir, maxBuffer: 1 << 26, env: { ...process.env, GALAPAGOS_LOG_LEVEL: 'warn' } },
-  );
-  const processMs = performance.now() - started;
-  const result = JSON.parse(stdout) as {
-    elapsedMs: number;
-    evaluations: number;
-    evalsPerSecond: number;
-    logbook: unknown[];
-  };
-  const rss = Number(/galapagos-bench-maxrss (\d+)/.exec(stderr)?.[1] ?? Number.NaN) * 1024;
-  return {
-    elapsedMs: result.elapsedMs,
-    evaluations: result.evaluations,
-    evalsPerSecond: result.evalsPerSecond,
-    rounds: result.logbook.length,
-    peakRss: rss,
-    processMs,
-  };
-}
-
 const targets = (servers: Record<string, string>, spawnUrl: string) => ({
   ...Object.fromEntries(
     Object.entries(servers).map(([name, url]) => [name, { type: 'http', url }]),
@@ -113,7 +61,6 @@ export async function cliSuite(args: string[]): Promise<void> {
   const parts = (values.only ?? 'headline,overhead,engine,memory').split(',');
   if (!(costMs > 0) || !Number.isSafeInteger(runs) || runs < 1)
     throw new Error('usage: cli [--cost-ms N>0] [--runs N>=1] [--million] [--only PARTS]');
-  const dir = mkdtempSync(join(tmpdir(), 'galapagos-bench-cli-'));
   const servers: LocalServer[] = [];
   const figures: Record<string, unknown> = {};
   try {
@@ -147,8 +94,8 @@ export async function cliSuite(args: string[]): Promise<void> {
               run,
               1,
             );
-            const local = await cli(config, 'local', dir);
-            const spawned = await cli(config, 'spawned', dir);
+            const local = await cliRun(config, 'local');
+            const spawned = await cliRun(config, 'spawned');
             if (r === 0) continue;
             ratios.floor!.push(floor);
             ratios.harness!.push(harness!.elapsedMs / (harness!.logbook.length * costMs));
@@ -197,7 +144,7 @@ export async function cliSuite(args: string[]): Promise<void> {
               OVERHEAD_RUN,
               1,
             );
-            const fresh = await cli(config, name, dir);
+            const fresh = await cliRun(config, name);
             if (r === 0) continue;
             add(`harness, ${name} server`, harness!.evalsPerSecond);
             add(`cli, ${name} server`, fresh.evalsPerSecond);
@@ -237,7 +184,7 @@ export async function cliSuite(args: string[]): Promise<void> {
         });
         const gens = ENGINE.generations + 1;
         const inProcess = (gens * 1000) / (performance.now() - started);
-        const run = await cli(config, 'embedded', dir);
+        const run = await cliRun(config, 'embedded');
         if (r === 0) continue;
         harness.push(inProcess);
         fresh.push((gens * 1000) / run.elapsedMs);
@@ -278,7 +225,7 @@ export async function cliSuite(args: string[]): Promise<void> {
           run: { ...OVERHEAD_RUN, population, generations: MEMORY_GENERATIONS },
           targets: targets({}, spawnUrl),
         };
-        const run = await cli(config, 'embedded', dir);
+        const run = await cliRun(config, 'embedded');
         memory[String(population)] = {
           peakRss: run.peakRss,
           bytesPerIndividual: run.peakRss / population,
@@ -299,7 +246,6 @@ export async function cliSuite(args: string[]): Promise<void> {
     }
   } finally {
     for (const server of servers) await server.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
   if (values.only === undefined)
     console.log(`wrote ${writeResult('cli', { costMs, runs, threads: THREADS }, figures)}`);

@@ -1,13 +1,15 @@
 /**
  * Suite `overhead`: OneMax length 100, population 1000, 20 generations, no cost: evaluations
- * per second on each target (median of 3), against the reference design's ~2,000/s.
+ * per second on each target (median of 3), in this process and from fresh `galapagos run`
+ * processes, against the reference design's ~2,000/s (the `cli` suite measures the reference
+ * itself in the same run).
  */
 
 import { availableParallelism } from 'node:os';
 import type { RunConfig } from '@galapagos/client';
 import { chart } from './chart.js';
 import { median, writeResult } from './report.js';
-import { openTargets, runVariant } from './variants.js';
+import { openTargets, runVariant, runVariantCli } from './variants.js';
 
 const RUNS = 3;
 const REFERENCE_EVALS_PER_SECOND = 2000;
@@ -38,14 +40,21 @@ export async function overheadSuite(): Promise<void> {
       if (variant.name.startsWith('sequential')) continue;
       const runs = (await runVariant(variant, run, RUNS)).map((result) => result.evalsPerSecond);
       const evalsPerSecond = median(runs);
+      // The same run from fresh `galapagos run` processes, as users make it.
+      const { target } = variant;
+      const cliRuns = target
+        ? (await runVariantCli({ ...variant, target }, run, RUNS)).map((r) => r.evalsPerSecond)
+        : [];
+      const cli = cliRuns.length > 0 ? median(cliRuns) : undefined;
       rows.push({
         variant: variant.name,
         evalsPerSecond,
         timesReference: evalsPerSecond / REFERENCE_EVALS_PER_SECOND,
         runs,
+        ...(cli === undefined ? {} : { cli: { evalsPerSecond: cli, runs: cliRuns } }),
       });
       console.log(
-        `${variant.name.padEnd(40)} ${evalsPerSecond.toFixed(0)} evaluations/s = ${(evalsPerSecond / REFERENCE_EVALS_PER_SECOND).toFixed(1)}x`,
+        `${variant.name.padEnd(40)} ${evalsPerSecond.toFixed(0)} evaluations/s = ${(evalsPerSecond / REFERENCE_EVALS_PER_SECOND).toFixed(1)}x${cli === undefined ? '' : `; CLI ${cli.toFixed(0)}/s = ${(cli / REFERENCE_EVALS_PER_SECOND).toFixed(1)}x`}`,
       );
     }
   } finally {

@@ -3,7 +3,8 @@
  * 5 generations, tournament 4, hall of fame 3, fixed seed; about 95 evaluations in 6 rounds)
  * with a simulated cost per evaluation (300 ms, or `--cost-ms N`) in each mode, on every
  * target these machines can run. Limit: rounds × cost for busy and sleep;
- * max(rounds × cost, total CPU work / cores) for cpu.
+ * max(rounds × cost, total CPU work / cores) for cpu. Each variant runs in this process (the
+ * harness) and, unless `--harness-only`, from fresh `galapagos run` processes (the CLI column).
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -11,15 +12,21 @@ import type { RunConfig } from '@galapagos/client';
 import { referenceExperiment } from '@galapagos/core';
 import { chart } from './chart.js';
 import { median, writeResult } from './report.js';
-import { openTargets, runVariant } from './variants.js';
+import { openTargets, runVariant, runVariantCli } from './variants.js';
 
 /** Measured runs per variant and mode (after one first run), unless `--runs N`. */
 const RUNS = 3;
 const MODES = ['busy', 'sleep', 'cpu'] as const;
 
 export async function referenceSuite(args: string[]): Promise<void> {
-  const usage = `usage: reference [--cost-ms N>0] [--modes ${MODES.join(',')}] [--only TEXT] [--runs N>=1]`;
-  let values: { 'cost-ms'?: string; modes?: string; only?: string; runs?: string };
+  const usage = `usage: reference [--cost-ms N>0] [--modes ${MODES.join(',')}] [--only TEXT] [--runs N>=1] [--harness-only]`;
+  let values: {
+    'cost-ms'?: string;
+    modes?: string;
+    only?: string;
+    runs?: string;
+    'harness-only'?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -28,6 +35,7 @@ export async function referenceSuite(args: string[]): Promise<void> {
         modes: { type: 'string' },
         only: { type: 'string' },
         runs: { type: 'string' },
+        'harness-only': { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -73,6 +81,20 @@ export async function referenceSuite(args: string[]): Promise<void> {
             ? Math.max(rounds * costMs, (evaluations * costMs) / cores)
             : rounds * costMs;
         const elapsedMs = median(measured.map((x) => x.elapsedMs));
+        // The same runs from fresh `galapagos run` processes, as users make them.
+        const target = values['harness-only'] ? undefined : variant.target;
+        const [cliFirst, ...cliRuns] = target
+          ? await runVariantCli(
+              { ...variant, target },
+              { ...run, cost: { ms: costMs, mode } },
+              runs + 1,
+            )
+          : [];
+        const cli = cliFirst && {
+          ratio: median(cliRuns.map((x) => x.elapsedMs)) / limitMs,
+          firstRun: cliFirst.elapsedMs / limitMs,
+          runs: cliRuns.map((x) => x.elapsedMs / limitMs),
+        };
         rows.push({
           mode,
           variant: variant.name,
@@ -83,10 +105,11 @@ export async function referenceSuite(args: string[]): Promise<void> {
           ratio: elapsedMs / limitMs,
           firstRun: { ...first!, ratio: first!.elapsedMs / limitMs },
           runs: measured,
+          ...(cli ? { cli } : {}),
         });
         const ratios = measured.map((x) => x.elapsedMs / limitMs);
         console.log(
-          `${mode.padEnd(5)} ${variant.name.padEnd(40)} ${evaluations} evals ${rounds} rounds ${(elapsedMs / 1000).toFixed(2)} s / limit ${(limitMs / 1000).toFixed(2)} s = ${(elapsedMs / limitMs).toFixed(3)} (runs ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}, first run ${(first!.elapsedMs / limitMs).toFixed(3)})`,
+          `${mode.padEnd(5)} ${variant.name.padEnd(40)} ${evaluations} evals ${rounds} rounds ${(elapsedMs / 1000).toFixed(2)} s / limit ${(limitMs / 1000).toFixed(2)} s = ${(elapsedMs / limitMs).toFixed(3)} (runs ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}, first run ${(first!.elapsedMs / limitMs).toFixed(3)})${cli ? `; CLI ${cli.ratio.toFixed(3)} (runs ${Math.min(...cli.runs).toFixed(3)}–${Math.max(...cli.runs).toFixed(3)}, first ${cli.firstRun.toFixed(3)})` : ''}`,
         );
       }
     }
@@ -104,6 +127,7 @@ export async function referenceSuite(args: string[]): Promise<void> {
       'limit s': ((r.limitMs as number) / 1000).toFixed(2),
       'elapsed/limit': (r.ratio as number).toFixed(3),
       'first run': (r.firstRun as { ratio: number }).ratio.toFixed(3),
+      'CLI elapsed/limit': (r.cli as { ratio: number } | undefined)?.ratio.toFixed(3) ?? '—',
     })),
   );
   if (partial) {

@@ -22,12 +22,16 @@ import { containerEngine, docker } from '../../deploy/docker/engine.mjs';
 // @ts-expect-error: plain ESM modules shared with the tests
 import { startOffline } from '../../deploy/lambda/offline.mjs';
 
+import { type CliRun, cliRun } from './fresh-cli.js';
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface Variant {
   readonly name: string;
   readonly dispatch: Partial<DispatchConfig>;
   readonly evaluator: Evaluator;
+  /** The config file's target that has `galapagos run` evaluate the same way, if any. */
+  readonly target?: Record<string, unknown>;
 }
 
 export interface Targets {
@@ -51,6 +55,7 @@ export async function openTargets(
   const notes: string[] = [];
   const server: LocalServer = await startServer({ workers });
   closers.push(() => server.stop());
+  const local = { type: 'http', url: server.url };
   const http = (capacity?: number) => {
     const evaluator = createHttpEvaluator({
       urls: [server.url],
@@ -64,16 +69,19 @@ export async function openTargets(
     name: 'sequential (batch 1, concurrency 1)',
     dispatch: { batchSize: 1, concurrency: 1 },
     evaluator: http(),
+    target: local,
   });
   variants.push({
     name: 'async, one genome per request',
     dispatch: { batchSize: 1, concurrency: options.population },
     evaluator: http(),
+    target: local,
   });
   variants.push({
     name: 'async batched (auto)',
     dispatch: { batchSize: 'auto', concurrency: 32 },
     evaluator: http(workers),
+    target: local,
   });
   const embedded = await createEmbeddedEvaluator({ workers });
   closers.push(() => embedded.close());
@@ -81,6 +89,7 @@ export async function openTargets(
     name: 'embedded',
     dispatch: { batchSize: 'auto', concurrency: 32 },
     evaluator: embedded,
+    target: { type: 'embedded', workers },
   });
 
   if (options.docker) {
@@ -127,6 +136,7 @@ export async function openTargets(
         name: 'docker container (auto)',
         dispatch: { batchSize: 'auto', concurrency: 32 },
         evaluator,
+        target: { type: 'http', url: `http://127.0.0.1:${port}` },
       });
     }
   }
@@ -145,6 +155,12 @@ export async function openTargets(
       name: 'lambda, serverless-offline (auto)',
       dispatch: { batchSize: 'auto', concurrency: 10 },
       evaluator,
+      target: {
+        type: 'lambda',
+        function: offline.functionName,
+        region: 'eu-west-1',
+        endpoint: offline.invoke,
+      },
     });
   }
   return {
@@ -156,7 +172,17 @@ export async function openTargets(
   };
 }
 
-/** Runs `run` on a variant `times` times (no cache: every evaluation is sent). */
+/** The dispatch settings of a variant's runs (no cache: every evaluation is sent). */
+const dispatchOf = (variant: Variant): DispatchConfig => ({
+  batchSize: 'auto',
+  concurrency: 32,
+  timeoutMs: 600_000,
+  retries: 4,
+  cache: false,
+  ...variant.dispatch,
+});
+
+/** Runs `run` on a variant `times` times in this process. */
 export async function runVariant(
   variant: Variant,
   run: RunConfig,
@@ -165,18 +191,19 @@ export async function runVariant(
   const results: RunResult[] = [];
   for (let r = 0; r < times; r++)
     results.push(
-      await runEvolution({
-        run,
-        dispatch: {
-          batchSize: 'auto',
-          concurrency: 32,
-          timeoutMs: 600_000,
-          retries: 4,
-          cache: false,
-          ...variant.dispatch,
-        },
-        evaluator: variant.evaluator,
-      }),
+      await runEvolution({ run, dispatch: dispatchOf(variant), evaluator: variant.evaluator }),
     );
+  return results;
+}
+
+/** Runs `run` on a variant `times` times, each a fresh `galapagos run` process. */
+export async function runVariantCli(
+  variant: Variant & { readonly target: Record<string, unknown> },
+  run: RunConfig,
+  times: number,
+): Promise<CliRun[]> {
+  const config = { run, dispatch: dispatchOf(variant), targets: { bench: variant.target } };
+  const results: CliRun[] = [];
+  for (let r = 0; r < times; r++) results.push(await cliRun(config, 'bench'));
   return results;
 }
