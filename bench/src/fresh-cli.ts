@@ -26,6 +26,8 @@ export interface CliRun {
   readonly evalsPerSecond: number;
   /** Logbook lines: generations run, the initial one included. */
   readonly rounds: number;
+  /** Evaluations of each generation (the logbook's `nevals`). */
+  readonly nevals: readonly number[];
   /** Peak RSS of the whole process, bytes. */
   readonly peakRss: number;
   /** Wall time of the process, start to exit, ms. */
@@ -59,7 +61,7 @@ export async function cliRun(config: object, target: string): Promise<CliRun> {
     elapsedMs: number;
     evaluations: number;
     evalsPerSecond: number;
-    logbook: unknown[];
+    logbook: { nevals: number }[];
   };
   const rss = Number(/galapagos-bench-maxrss (\d+)/.exec(stderr)?.[1] ?? Number.NaN) * 1024;
   return {
@@ -67,6 +69,7 @@ export async function cliRun(config: object, target: string): Promise<CliRun> {
     evaluations: result.evaluations,
     evalsPerSecond: result.evalsPerSecond,
     rounds: result.logbook.length,
+    nevals: result.logbook.map((entry) => entry.nevals),
     peakRss: rss,
     processMs,
   };

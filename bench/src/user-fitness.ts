@@ -19,6 +19,7 @@ import {
   startServer,
 } from '@galapagos/client';
 import { loadRegistry } from '@galapagos/core/runtime';
+import { cliRun } from './fresh-cli.js';
 import { median, writeResult } from './report.js';
 
 const THREADS = 16;
@@ -120,12 +121,34 @@ export async function userFitnessSuite(): Promise<void> {
     ['local server (auto)', http, 'auto'],
     ['local server (1 request)', http, POPULATION],
   ];
+  // The config targets that have `galapagos run` evaluate as each variant does.
+  const targetOf: Record<string, object> = {
+    embedded: { type: 'embedded', workers: THREADS },
+    'local server (auto)': { type: 'http', url: server.url },
+    'local server (1 request)': { type: 'http', url: server.url },
+  };
   const rows: Record<string, unknown>[] = [];
   try {
     for (const problem of ['async-200', 'cpu-200', 'python-200'])
       for (const [variant, evaluator, batchSize] of variants) {
         const ratios: number[] = [];
+        const cliRatios: number[] = [];
         const perGeneration: number[] = [];
+        /** The ideal of a run whose generations evaluated `nevals` genomes each. */
+        const idealOf = (nevals: readonly number[]) =>
+          nevals.reduce((sum, n) => {
+            const rounds = Math.ceil(n / THREADS);
+            // CPU work cannot finish faster than this machine's cores allow: the CPU-bound
+            // fitness, and the interpreter start-up of each Python process.
+            return (
+              sum +
+              (problem === 'cpu-200'
+                ? Math.max(rounds * COST_MS, (n * COST_MS) / cores)
+                : problem === 'python-200'
+                  ? Math.max(rounds * (COST_MS + startMs), (n * startMs) / cores)
+                  : rounds * COST_MS)
+            );
+          }, 0);
         let ideal = 0;
         for (let run = 0; run < RUNS; run++) {
           const config: RunConfig = {
@@ -139,7 +162,6 @@ export async function userFitnessSuite(): Promise<void> {
             hallOfFame: 1,
             seed: run + 1,
           };
-          let idealMs = 0;
           const result = await runEvolution({
             run: config,
             registry,
@@ -152,21 +174,27 @@ export async function userFitnessSuite(): Promise<void> {
               cache: false,
             },
             evaluator,
-            onGeneration: (entry) => {
-              const rounds = Math.ceil(entry.nevals / THREADS);
-              // CPU work cannot finish faster than this machine's cores allow: the CPU-bound
-              // fitness, and the interpreter start-up of each Python process.
-              idealMs +=
-                problem === 'cpu-200'
-                  ? Math.max(rounds * COST_MS, (entry.nevals * COST_MS) / cores)
-                  : problem === 'python-200'
-                    ? Math.max(rounds * (COST_MS + startMs), (entry.nevals * startMs) / cores)
-                    : rounds * COST_MS;
-            },
           });
+          const idealMs = idealOf(result.logbook.map((entry) => entry.nevals));
           ratios.push(result.elapsedMs / idealMs);
           perGeneration.push(result.elapsedMs / (GENERATIONS + 1));
           ideal = idealMs / (GENERATIONS + 1);
+          // The same run from a fresh `galapagos run` process, as users make it.
+          const fresh = await cliRun(
+            {
+              run: config,
+              dispatch: {
+                batchSize,
+                concurrency: 32,
+                timeoutMs: 120_000,
+                retries: 2,
+                cache: false,
+              },
+              targets: { bench: targetOf[variant] },
+            },
+            'bench',
+          );
+          cliRatios.push(fresh.elapsedMs / idealOf(fresh.nevals));
         }
         const ratio = median(ratios);
         rows.push({
@@ -176,9 +204,10 @@ export async function userFitnessSuite(): Promise<void> {
           idealPerGenerationMs: ideal,
           ratio,
           ratios,
+          cli: { ratio: median(cliRatios), ratios: cliRatios },
         });
         console.log(
-          `${problem.padEnd(11)} ${variant.padEnd(20)} ${median(perGeneration).toFixed(0).padStart(6)} ms/generation, ideal ${ideal.toFixed(0).padStart(5)} ms: ${ratio.toFixed(3)} x ideal (runs ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`,
+          `${problem.padEnd(11)} ${variant.padEnd(20)} ${median(perGeneration).toFixed(0).padStart(6)} ms/generation, ideal ${ideal.toFixed(0).padStart(5)} ms: ${ratio.toFixed(3)} x ideal (runs ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}); CLI ${median(cliRatios).toFixed(3)} (runs ${Math.min(...cliRatios).toFixed(3)}-${Math.max(...cliRatios).toFixed(3)})`,
         );
       }
   } finally {

@@ -4,6 +4,8 @@
  * to commander. Exit codes: 0 success, 1 the run failed or was interrupted (coded reason on
  * stderr), 2 bad usage, config or input; each error's class carries its code.
  */
+// First: the heap policy holds from the first allocation on.
+import './heap.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_USAGE } from '../errors.js';
 import { cancelCommand } from './commands/cancel.js';

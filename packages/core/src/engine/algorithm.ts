@@ -97,7 +97,11 @@ export function ask(state: EngineState): AskResult {
     );
   if (isComplete(state)) return { state, generation: state.generation, genomes: [] };
   const genomes = [];
-  for (const ind of state.population) if (ind.fitness === null) genomes.push(ind.genome);
+  // Indexed loops in the per-generation paths: a fresh process runs them unoptimised at first,
+  // where `for…of` makes an iterator result per individual (garbage at a million a generation).
+  const { population } = state;
+  for (let i = 0; i < population.length; i++)
+    if (population[i]!.fitness === null) genomes.push(population[i]!.genome);
   return { state, generation: state.generation, genomes };
 }
 
@@ -176,11 +180,13 @@ function recordOne(
   const hallOfFame = updateHallOfFame(state.hallOfFame, evaluated, config.hallOfFame, score);
   let best = state.best;
   let bestSince = state.bestSince ?? 0;
-  for (const ind of evaluated)
+  for (let i = 0; i < evaluated.length; i++) {
+    const ind = evaluated[i]!;
     if (best === null || score(ind.fitness) > score(best.fitness)) {
       best = ind;
       bestSince = state.generation;
     }
+  }
   const entry = logbookEntry(
     state.generation,
     nevals,

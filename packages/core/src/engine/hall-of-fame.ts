@@ -16,7 +16,9 @@ export function updateHallOfFame(
   if (size === 0) return [];
   const members = hall.slice();
   const keys = new Set(members.map((m) => genomeKey(m.genome)));
-  for (const ind of population) {
+  // An indexed loop: see `ask` in algorithm.ts.
+  for (let i = 0; i < population.length; i++) {
+    const ind = population[i]!;
     const s = score(ind.fitness);
     const worst = members[members.length - 1];
     if (members.length >= size && worst !== undefined && !(s > score(worst.fitness))) continue;

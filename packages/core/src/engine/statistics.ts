@@ -10,14 +10,16 @@ export function logbookEntry(
   let max = Number.NEGATIVE_INFINITY;
   let min = Number.POSITIVE_INFINITY;
   let sum = 0;
-  for (const f of fitness) {
+  // Indexed loops: see `ask` in algorithm.ts.
+  for (let i = 0; i < fitness.length; i++) {
+    const f = fitness[i]!;
     if (f > max) max = f;
     if (f < min) min = f;
     sum += f;
   }
   const avg = sum / fitness.length;
   let squares = 0;
-  for (const f of fitness) squares += (f - avg) * (f - avg);
+  for (let i = 0; i < fitness.length; i++) squares += (fitness[i]! - avg) * (fitness[i]! - avg);
   return { gen, nevals, max, avg, min, std: Math.sqrt(squares / fitness.length) };
 }
 
