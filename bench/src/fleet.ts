@@ -4,6 +4,7 @@
  * - the reference experiment (300 ms `sleep` per evaluation, or `--cost-ms N`) through
  *   2 workers × 10 threads: elapsed ÷ theoretical limit (rounds × cost);
  * - the overhead run (OneMax 100, population 1000, 20 generations, no cost): evaluations/s.
+ * Each in this process and from fresh `galapagos run` processes (the CLI column).
  * Needs Debian's redis-server (started here on a free port and stopped after).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -21,7 +22,7 @@ import { startRedis } from '../../packages/core/test-fixtures/redis.mjs';
 import { chart } from './chart.js';
 import { OVERHEAD_RUN } from './overhead.js';
 import { median, writeResult } from './report.js';
-import { runVariant, type Variant } from './variants.js';
+import { runVariant, runVariantCli, type Variant } from './variants.js';
 
 const WORKERS = 2;
 const THREADS = 10;
@@ -81,10 +82,20 @@ export async function fleetSuite(args: string[]): Promise<void> {
     });
     closers.push(() => http.close());
 
-    const variants: Variant[] = [
-      { name: `queue, ${WORKERS} workers × ${THREADS} threads`, dispatch: {}, evaluator: fleet },
-      { name: `local HTTP server, ${WORKERS * THREADS} threads`, dispatch: {}, evaluator: http },
-    ];
+    const variants = [
+      {
+        name: `queue, ${WORKERS} workers × ${THREADS} threads`,
+        dispatch: {},
+        evaluator: fleet,
+        target: { type: 'queue', url: redis.url, queue },
+      },
+      {
+        name: `local HTTP server, ${WORKERS * THREADS} threads`,
+        dispatch: {},
+        evaluator: http,
+        target: { type: 'http', url: server.url },
+      },
+    ] satisfies Variant[];
 
     const reference: RunConfig = { ...referenceExperiment(), cost: { ms: costMs, mode: 'sleep' } };
     for (const variant of variants) {
@@ -93,9 +104,21 @@ export async function fleetSuite(args: string[]): Promise<void> {
       const limitMs = rounds * costMs;
       const ratios = measured.map((r) => r.elapsedMs / limitMs);
       const ratio = median(ratios);
-      rows.push({ run: 'reference', variant: variant.name, rounds, limitMs, ratio, ratios });
+      // The same runs from fresh `galapagos run` processes, as users make them.
+      const [, ...fresh] = await runVariantCli(variant, reference, runs + 1);
+      const cliRatios = fresh.map((r) => r.elapsedMs / limitMs);
+      const cli = median(cliRatios);
+      rows.push({
+        run: 'reference',
+        variant: variant.name,
+        rounds,
+        limitMs,
+        ratio,
+        ratios,
+        cli: { ratio: cli, ratios: cliRatios },
+      });
       console.log(
-        `reference ${variant.name.padEnd(36)} ${rounds} rounds, limit ${(limitMs / 1000).toFixed(2)} s: elapsed/limit ${ratio.toFixed(3)} (runs ${ratios.map((r) => r.toFixed(3)).join(', ')})`,
+        `reference ${variant.name.padEnd(36)} ${rounds} rounds, limit ${(limitMs / 1000).toFixed(2)} s: elapsed/limit ${ratio.toFixed(3)} (runs ${ratios.map((r) => r.toFixed(3)).join(', ')}); CLI ${cli.toFixed(3)} (runs ${cliRatios.map((r) => r.toFixed(3)).join(', ')})`,
       );
     }
 
@@ -103,8 +126,17 @@ export async function fleetSuite(args: string[]): Promise<void> {
     for (const variant of variants) {
       const [, ...measured] = await runVariant(variant, overhead, runs + 1);
       const perSecond = median(measured.map((r) => r.evalsPerSecond));
-      rows.push({ run: 'overhead', variant: variant.name, evalsPerSecond: perSecond });
-      console.log(`overhead  ${variant.name.padEnd(36)} ${perSecond.toFixed(0)} evaluations/s`);
+      const [, ...fresh] = await runVariantCli(variant, overhead, runs + 1);
+      const cli = median(fresh.map((r) => r.evalsPerSecond));
+      rows.push({
+        run: 'overhead',
+        variant: variant.name,
+        evalsPerSecond: perSecond,
+        cli: { evalsPerSecond: cli, runs: fresh.map((r) => r.evalsPerSecond) },
+      });
+      console.log(
+        `overhead  ${variant.name.padEnd(36)} ${perSecond.toFixed(0)} evaluations/s; CLI ${cli.toFixed(0)}/s`,
+      );
     }
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});

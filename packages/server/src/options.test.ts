@@ -28,9 +28,10 @@ describe('options from the environment', () => {
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: mb,
         ...(workers ? { GALAPAGOS_WORKERS: workers } : {}),
       }).workers;
-    expect(on('128')).toBe(1);
-    expect(on('1769')).toBe(1);
+    expect(on('128')).toBe(2);
+    expect(on('1769')).toBe(2);
     expect(on('3538')).toBe(2);
+    expect(on('5307')).toBe(3);
     expect(on('10240')).toBe(6);
     expect(on('1769', '20')).toBe(20);
     expect(optionsFromEnv({}).workers).toBe(defaultOptions().workers);

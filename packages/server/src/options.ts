@@ -8,7 +8,7 @@ import type { RunServiceLike } from './runs/service.js';
 export interface ServerOptions {
   /**
    * Worker threads evaluating fitness. Default: available parallelism; on AWS Lambda, the
-   * function's vCPUs (its memory ÷ 1,769 MB, at least 1: see {@link lambdaVcpus}).
+   * function's vCPUs (its memory ÷ 1,769 MB, 2–6: see {@link lambdaVcpus}).
    */
   readonly workers: number;
   /**
@@ -125,14 +125,18 @@ export function integer(
 const LAMBDA_MB_PER_VCPU = 1769;
 
 /**
- * The vCPUs of the Lambda function this process runs in, from its memory size, to the nearest whole vCPU
+ * The vCPUs of the Lambda function this process runs in, from its memory size
  * (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`): CPU is allotted in proportion, a full vCPU per
- * 1,769 MB, so more threads than that only take turns. Undefined outside Lambda.
+ * 1,769 MB, to the nearest whole one, up to six; never fewer than the two a function's
+ * process is shown below that. Two threads on a share of a vCPU cost a CPU-bound fitness
+ * nothing (they take turns) and let a batch of two genomes whose fitness waits (a remote
+ * simulator, a `sleep` cost) take one fitness's time instead of two. The threads start as
+ * batches need them, so a cold start with one genome starts one. Undefined outside Lambda.
  */
 export function lambdaVcpus(env: Env): number | undefined {
   const memoryMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
   if (!Number.isFinite(memoryMb) || memoryMb <= 0) return undefined;
-  return Math.max(1, Math.min(6, Math.round(memoryMb / LAMBDA_MB_PER_VCPU)));
+  return Math.max(2, Math.min(6, Math.round(memoryMb / LAMBDA_MB_PER_VCPU)));
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

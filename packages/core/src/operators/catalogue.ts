@@ -247,12 +247,24 @@ export function schemasOf<L extends readonly AnyEntry[]>(entries: L): SchemasOf<
   ) as unknown as SchemasOf<L>;
 }
 
-/** The entry of a role with this name. */
+/** Each role's entries by name, indexed on first use. */
+const byName = new WeakMap<readonly AnyEntry[], Map<string, AnyEntry>>();
+
+/**
+ * The entry of a role with this name (the first, should two share it). Looked up for every
+ * crossover and mutation of a generation, so by an index rather than a search.
+ */
 export function entryOf<L extends readonly AnyEntry[]>(
   entries: L,
   name: string,
 ): L[number] | undefined {
-  return entries.find((e) => e.name === name);
+  let index = byName.get(entries);
+  if (index === undefined) {
+    index = new Map();
+    for (const entry of entries) if (!index.has(entry.name)) index.set(entry.name, entry);
+    byName.set(entries, index);
+  }
+  return index.get(name) as L[number] | undefined;
 }
 
 /** The names of a role's operators that suit a genome kind. */
