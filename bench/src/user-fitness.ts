@@ -162,36 +162,22 @@ export async function userFitnessSuite(): Promise<void> {
             hallOfFame: 1,
             seed: run + 1,
           };
-          const result = await runEvolution({
-            run: config,
-            registry,
-            // No cache: every genome asked for is evaluated, so nevals is the work done.
-            dispatch: {
-              batchSize,
-              concurrency: 32,
-              timeoutMs: 120_000,
-              retries: 2,
-              cache: false,
-            },
-            evaluator,
-          });
+          // No cache: every genome asked for is evaluated, so nevals is the work done.
+          const dispatch = {
+            batchSize,
+            concurrency: 32,
+            timeoutMs: 120_000,
+            retries: 2,
+            cache: false,
+          };
+          const result = await runEvolution({ run: config, registry, dispatch, evaluator });
           const idealMs = idealOf(result.logbook.map((entry) => entry.nevals));
           ratios.push(result.elapsedMs / idealMs);
           perGeneration.push(result.elapsedMs / (GENERATIONS + 1));
           ideal = idealMs / (GENERATIONS + 1);
           // The same run from a fresh `galapagos run` process, as users make it.
           const fresh = await cliRun(
-            {
-              run: config,
-              dispatch: {
-                batchSize,
-                concurrency: 32,
-                timeoutMs: 120_000,
-                retries: 2,
-                cache: false,
-              },
-              targets: { bench: targetOf[variant] },
-            },
+            { run: config, dispatch, targets: { bench: targetOf[variant] } },
             'bench',
           );
           cliRatios.push(fresh.elapsedMs / idealOf(fresh.nevals));
