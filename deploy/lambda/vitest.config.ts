@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
-    // The handlers build their app when imported; keep its logs out of the test output.
+    // Keep the handlers' logs out of the test output.
     env: { GALAPAGOS_LOG_LEVEL: 'silent' },
   },
 });

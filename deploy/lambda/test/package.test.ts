@@ -1,6 +1,6 @@
 // `serverless package` offline: one small bundled zip that works on its own.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => rm(out, { recursive: true, force: true }));
 
 describe('serverless package', () => {
-  it('writes one bundled zip under 1 MB with the handler and its worker files', async () => {
+  it('writes one bundled zip under 1 MB: the entry, its chunks and the worker files', async () => {
     const zip = join(out, 'galapagos.zip');
     expect((await stat(zip)).size).toBeLessThan(1024 * 1024);
     const { stdout } = await promisify(execFile)('python3', ['-m', 'zipfile', '-l', zip]);
@@ -26,7 +26,40 @@ describe('serverless package', () => {
       .map((l) => l.split(/\s+/)[0])
       .filter(Boolean)
       .sort();
-    expect(names).toEqual(['handler.mjs', 'problems.json', 'worker.bundle.cjs', 'worker.js']);
+    expect(names).toEqual([
+      expect.stringMatching(/^chunk-\w+\.mjs$/),
+      'handler.mjs',
+      expect.stringMatching(/^lambda-http-\w+\.mjs$/),
+      'problems.json',
+      'worker.bundle.cjs',
+      'worker.js',
+    ]);
+  });
+
+  it('answers direct invokes without loading the HTTP app, which it loads for HTTP events', async () => {
+    const dir = join(out, 'direct');
+    await promisify(execFile)('python3', ['-m', 'zipfile', '-e', join(out, 'galapagos.zip'), dir]);
+    // The HTTP app's chunk taken away: a direct invoke must not need it.
+    const files = await readdir(dir);
+    await rm(join(dir, files.find((f) => f.startsWith('lambda-http-'))!));
+    const probe = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'handler.mjs')).href)});
+      const problems = await handler({ source: 'galapagos.problems' }, {});
+      const evaluated = await handler({ problem: 'onemax', params: { length: 4 }, genomes: ['0111', '1111'] }, {});
+      const http = await handler({ rawPath: '/health', requestContext: { http: { method: 'GET' } } }, {})
+        .then(() => 'answered', (error) => error.code);
+      console.log(JSON.stringify({ problems: problems.problems.length, fitness: evaluated.fitness, http }));
+      process.exit(0);`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', probe],
+      { cwd: dir, env: { ...process.env, GALAPAGOS_LOG_LEVEL: 'silent' } },
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      problems: expect.any(Number),
+      fitness: [3, 4],
+      http: 'ERR_MODULE_NOT_FOUND',
+    });
   });
 
   it('describes the function, its HTTP API routes and its IAM role in CloudFormation', async () => {

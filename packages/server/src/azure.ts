@@ -4,9 +4,10 @@
  * query, headers and body both ways. Register it with `app.http(...)` (see deploy/azure).
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { deployedApp } from './deployed.js';
+import { buildApp } from './app.js';
+import { deployedOptions } from './deployed.js';
 
-const app = deployedApp(import.meta.url);
+const app = buildApp(deployedOptions(import.meta.url));
 const ready = app.ready();
 
 /** Headers the Functions host sets itself. */

@@ -154,6 +154,24 @@ describe('Lambda handler', () => {
     expect(timeless(got)).toEqual(timeless(expected));
   });
 
+  it("answers a problem-list query with the /v1/problems route's reply", async () => {
+    const expected = (await reference.inject({ method: 'GET', url: '/v1/problems' })).json();
+    const got = await handler({ source: 'galapagos.problems' }, context);
+    // As Lambda sends it: JSON, so a field the route's schema would drop shows up here.
+    expect(JSON.parse(JSON.stringify(got))).toEqual(expected);
+  });
+
+  it('counts direct invokes in the metrics its HTTP side serves', async () => {
+    const evaluated = async () => {
+      const reply = (await handler(v2('GET', '/metrics'), context)) as HttpResult;
+      const line = reply.body.match(/^galapagos_evaluations_total\{problem="onemax"\} (\d+)$/m);
+      return Number(line?.[1] ?? 0);
+    };
+    const before = await evaluated();
+    await handler(evaluateBody, context);
+    expect(await evaluated()).toBe(before + evaluateBody.genomes.length);
+  });
+
   it('answers a scheduled warm-up without evaluating', async () => {
     expect(
       await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, context),

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { type Cost, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import type { EvaluationPool, ProblemModule } from '@galapagos/core/runtime';
 import { StartupError } from './errors.js';
+import type { Metrics } from './metrics.js';
 import type { RunServiceLike } from './runs/service.js';
 
 /** Everything {@link buildApp} can be told. Each has a `GALAPAGOS_*` variable ({@link optionsFromEnv}). */
@@ -65,6 +66,11 @@ export interface ServerOptions {
   readonly runs?: RunServiceLike;
   /** Use this pool instead of starting one (it is then not closed with the app). */
   readonly pool?: EvaluationPool;
+  /**
+   * Count into these metrics instead of new ones: an entry that answers some events without
+   * the app (Lambda's direct invokes) shares its counts with it.
+   */
+  readonly metrics?: Metrics;
 }
 
 export function defaultOptions(): ServerOptions {

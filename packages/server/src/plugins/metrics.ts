@@ -7,7 +7,7 @@ export const metricsPlugin = plugin(
   async (app) => {
     // The pool's gauges read it when scraped; it is decorated after this plugin.
     const pool = () => (app as { pool?: PoolHandle }).pool?.stats();
-    app.decorate('metrics', createMetrics(pool));
+    app.decorate('metrics', app.settings.metrics ?? createMetrics(pool));
     app.addHook('onResponse', async (request, reply) => {
       app.metrics.requests.inc({
         route: request.routeOptions.url ?? 'unmatched',

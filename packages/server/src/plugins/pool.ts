@@ -4,10 +4,11 @@
  * waits for its requests; inject and serverless callers do not).
  */
 import type { EvaluateRequest, EvaluateResponse } from '@galapagos/core';
-import { createEvaluationPool, type EvaluationPool, type PoolStats } from '@galapagos/core/runtime';
+import type { EvaluationPool, PoolStats } from '@galapagos/core/runtime';
 import plugin from 'fastify-plugin';
 import { ServerError } from '../errors.js';
 import { evaluateRequest } from '../evaluation.js';
+import { startServerPool } from '../server-pool.js';
 
 /** What routes and other plugins use of the pool. */
 export interface PoolHandle {
@@ -41,14 +42,7 @@ export const poolPlugin = plugin(
       },
     });
     app.addHook('onReady', async () => {
-      pool ??= await createEvaluationPool({
-        threads: options.workers,
-        maxQueue: options.maxQueue,
-        niceIncrement: options.workerNice,
-        ...(options.lazyStart ? { lazy: true } : {}),
-        problemModules: options.problemModules,
-        ...(options.threadMemoryMb ? { threadMemoryMb: options.threadMemoryMb } : {}),
-      });
+      pool ??= await startServerPool(options);
     });
     app.addHook('onClose', async () => {
       await Promise.allSettled([...inFlight]);
