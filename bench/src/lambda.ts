@@ -1,7 +1,8 @@
 /**
  * Suite `lambda`: the bundled Lambda handler.
  * - Cold start: a fresh Node process imports the packaged handler (unzipped) and answers its
- *   first invoke (median of several processes).
+ *   first invoke (median of several processes): a direct invoke of the shipped problem, the
+ *   same request as an HTTP API event, and a direct invoke of a user's packaged module.
  * - Warm overhead: sequential one-genome direct invokes under serverless-offline (median).
  */
 import { execFile } from 'node:child_process';
@@ -43,7 +44,8 @@ async function coldStarts(
     const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'handler.mjs')).href)});
     const t1 = performance.now();
     const reply = await handler(${JSON.stringify(request)}, {});
-    if (!reply.fitness) throw new Error(JSON.stringify(reply));
+    const fitness = reply.statusCode === undefined ? reply.fitness : JSON.parse(reply.body).fitness;
+    if (!fitness) throw new Error(JSON.stringify(reply));
     const t2 = performance.now();
     console.log(JSON.stringify({ bootMs: t0, importMs: t1 - t0, invokeMs: t2 - t1, totalMs: t2 - t0 }));
     process.exit(0);`;
@@ -82,6 +84,22 @@ async function warmInvokes(): Promise<number[]> {
   }
 }
 
+/** The same evaluate request as an HTTP API (v2) event: its cold start loads the HTTP app. */
+const HTTP_EVENT = {
+  version: '2.0',
+  routeKey: '$default',
+  rawPath: '/v1/evaluate',
+  rawQueryString: '',
+  headers: { 'content-type': 'application/json' },
+  requestContext: {
+    http: { method: 'POST', path: '/v1/evaluate', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' },
+    requestId: 'bench',
+    stage: '$default',
+  },
+  body: JSON.stringify({ problem: 'onemax', params: { length: 10 }, genomes: ['0101010101'] }),
+  isBase64Encoded: false,
+};
+
 /** A user's problem module (plain JS, no dependencies), for the cold start that loads one. */
 const USER_MODULE = `export const problems = [{
   id: 'bench-sum', title: 'Sum', description: 'The sum of the genes.',
@@ -115,6 +133,7 @@ export async function lambdaSuite(): Promise<void> {
     });
     const dir = await packaged(join(out, 'shipped'), '');
     const cold = await coldStarts(dir);
+    const httpCold = await coldStarts(dir, HTTP_EVENT);
     const warm = await warmInvokes();
     const of = (key: keyof ColdStart) => median(cold.map((c) => c[key]));
     const figures = {
@@ -124,6 +143,11 @@ export async function lambdaSuite(): Promise<void> {
         invokeMs: of('invokeMs'),
         nodeBootMs: of('bootMs'),
         runs: cold,
+      },
+      httpEventColdStartMs: {
+        median: median(httpCold.map((c) => c.totalMs)),
+        invokeMs: median(httpCold.map((c) => c.invokeMs)),
+        runs: httpCold,
       },
       userModuleColdStartMs: {
         median: median(userCold.map((c) => c.totalMs)),
@@ -142,6 +166,9 @@ export async function lambdaSuite(): Promise<void> {
       '  of which first invoke': { 'median ms': figures.coldStartMs.invokeMs.toFixed(1) },
       'Node boot before it (not counted)': {
         'median ms': figures.coldStartMs.nodeBootMs.toFixed(1),
+      },
+      'cold start, an HTTP API event (it loads the HTTP app)': {
+        'median ms': figures.httpEventColdStartMs.median.toFixed(1),
       },
       "cold start, a user's module (its first batch starts a thread)": {
         'median ms': figures.userModuleColdStartMs.median.toFixed(1),
