@@ -86,3 +86,32 @@ describe('galapagos-server with GALAPAGOS_PROBLEMS', () => {
     },
   );
 });
+
+describe('the Lambda entry with GALAPAGOS_PROBLEMS', () => {
+  const lambda = new URL('../dist/lambda.js', import.meta.url).href;
+
+  it.each([
+    ['missing.ts', /GALAPAGOS_ERR_PROBLEM_MODULE: problem module .*missing\.ts: cannot be read/],
+    ['syntax.ts', /GALAPAGOS_ERR_PROBLEM_MODULE: .*syntax\.ts: does not build/],
+  ])(
+    'fails its init on a bad module (%s), naming the file and the reason',
+    async (file, message) => {
+      // Lambda reports an import that throws as the function's init error, with this message.
+      const probe = `import(${JSON.stringify(lambda)}).then(
+      () => console.log('loaded'), (e) => console.log(e.code + ': ' + e.message));`;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', probe],
+        {
+          env: {
+            ...process.env,
+            GALAPAGOS_PROBLEMS: `${project.dir}/${file}`,
+            GALAPAGOS_LOG_LEVEL: 'silent',
+          },
+          timeout: 30_000,
+        },
+      );
+      expect(stdout).toMatch(message);
+    },
+  );
+});
