@@ -236,7 +236,7 @@ export async function cliSuite(args: string[]): Promise<void> {
           Object.entries(memory).map(([population, m]) => [
             `OneMax 100, population ${Number(population).toLocaleString('en')}`,
             {
-              'peak RSS (MB)': fixed(0)(m.peakRss / 2 ** 20),
+              'peak RSS (MiB)': fixed(0)(m.peakRss / 2 ** 20),
               'bytes per individual': fixed(0)(m.bytesPerIndividual),
             },
           ]),
