@@ -89,6 +89,37 @@ describe('speculative re-dispatch', () => {
     expect(watch.threshold()).toBeGreaterThanOrEqual(0);
   });
 
+  it('passes the run being cancelled on to the attempt running', async () => {
+    const watch = new StragglerWatch({ factor: 2, minMs: 0 }, () => true, {
+      onDuplicate: () => {},
+      onDuplicateWon: () => {},
+    });
+    const run = new AbortController();
+    const reason = new Error('run cancelled');
+    const result = watch.run(
+      (signal) =>
+        new Promise<number>((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        ),
+      run.signal,
+    );
+    run.abort(reason);
+    await expect(result).rejects.toBe(reason);
+  });
+
+  it('leaves a batch that answered without a duplicate unaborted (nothing to cancel)', async () => {
+    const watch = new StragglerWatch({ factor: 2, minMs: 0 }, () => true, {
+      onDuplicate: () => {},
+      onDuplicateWon: () => {},
+    });
+    let seen: AbortSignal | undefined;
+    await watch.run(async (signal) => {
+      seen = signal;
+      return 1;
+    }, new AbortController().signal);
+    expect(seen?.aborted).toBe(false);
+  });
+
   it('fails when every attempt has failed, with the last error', async () => {
     const watch = new StragglerWatch({ factor: 1, minMs: 0 }, () => true, {
       onDuplicate: () => {},

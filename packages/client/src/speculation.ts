@@ -20,6 +20,15 @@ export const DEFAULT_SPECULATION: SpeculationSettings = { factor: 2, minMs: 100 
 /** How often running batches are looked at. */
 const CHECK_EVERY_MS = 20;
 
+/**
+ * Why a race's other attempt is cancelled. One object for all: an abort without a reason
+ * builds a DOMException, stack and all, which with thousands of one-genome requests cost more
+ * than the requests' own bookkeeping.
+ */
+const ANSWERED_ELSEWHERE = Object.freeze(
+  new Error('cancelled: the other attempt of this batch answered first'),
+);
+
 interface Race {
   readonly started: number;
   duplicated: boolean;
@@ -53,7 +62,12 @@ export class StragglerWatch {
    */
   run<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const controllers: AbortController[] = [];
+      // One controller for the race, following `signal`; aborted when the race ends only if a
+      // duplicate was sent (then one attempt may still be running). Most races have none.
+      const controller = new AbortController();
+      const follow = () => controller.abort(signal.reason);
+      if (signal.aborted) follow();
+      else signal.addEventListener('abort', follow, { once: true });
       let pending = 0;
       let settled = false;
       const race: Race = {
@@ -70,13 +84,12 @@ export class StragglerWatch {
         settled = true;
         this.running.delete(race);
         if (this.running.size === 0) this.stop();
-        for (const c of controllers) c.abort();
+        signal.removeEventListener('abort', follow);
+        if (race.duplicated) controller.abort(ANSWERED_ELSEWHERE);
       };
       const launch = (duplicate: boolean) => {
-        const controller = new AbortController();
-        controllers.push(controller);
         pending++;
-        attempt(AbortSignal.any([signal, controller.signal])).then(
+        attempt(controller.signal).then(
           (value) => {
             if (duplicate) this.inFlight--;
             if (settled) return;
