@@ -25,9 +25,7 @@ const CHECK_EVERY_MS = 20;
  * builds a DOMException, stack and all, which with thousands of one-genome requests cost more
  * than the requests' own bookkeeping.
  */
-const ANSWERED_ELSEWHERE = Object.freeze(
-  new Error('cancelled: the other attempt of this batch answered first'),
-);
+const ANSWERED_ELSEWHERE = new Error('cancelled: the other attempt of this batch answered first');
 
 interface Race {
   readonly started: number;
