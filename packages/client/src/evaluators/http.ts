@@ -1,6 +1,6 @@
 import { type EvaluateRequest, type Health, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
+import { Pool } from 'undici';
 import { EvaluationError, errorFromReply } from '../errors.js';
-import { KeepAlivePool } from './keep-alive.js';
 import { busyMsOf, fitnessOf, problemsOf } from './reply.js';
 import type { Evaluator, TargetHealth, TargetProblems } from './types.js';
 
@@ -22,7 +22,7 @@ export interface HttpEvaluatorOptions {
 interface Server {
   readonly base: URL;
   readonly prefix: string;
-  readonly pool: KeepAlivePool;
+  readonly pool: Pool;
   outstanding: number;
   /** Unreachable in a row; while `downUntil` is ahead, batches go to the others. */
   failures: number;
@@ -34,9 +34,8 @@ const COOL_DOWN_MS = 500;
 const MAX_COOL_DOWN_MS = 30_000;
 
 /**
- * Evaluates over HTTP with a pool of keep-alive connections per server (keep-alive.ts). With
- * several URLs each batch goes to the server with the fewest requests outstanding (ties: in
- * turn).
+ * Evaluates over HTTP with an undici keep-alive pool per server. With several URLs each
+ * batch goes to the server with the fewest requests outstanding (ties: in turn).
  */
 export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
   const servers: Server[] = options.urls.map((url) => {
@@ -44,7 +43,12 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
     return {
       base,
       prefix: base.pathname.replace(/\/+$/, ''),
-      pool: new KeepAlivePool(base, options.connections),
+      pool: new Pool(base.origin, {
+        connections: options.connections,
+        keepAliveTimeout: 30_000,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      }),
       outstanding: 0,
       failures: 0,
       downUntil: 0,
@@ -95,13 +99,14 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
         body,
         signal,
       });
+      const text = await response.body.text();
       let json: unknown;
       try {
-        json = JSON.parse(response.text);
+        json = JSON.parse(text);
       } catch {
         json = undefined;
       }
-      return { status: response.status, headers: response.headers, json };
+      return { status: response.statusCode, headers: response.headers, json };
     } catch (error) {
       if (signal.aborted) throw signal.reason ?? error;
       // No HTTP reply at all (refused, reset, DNS, socket closed): the batch may not have
@@ -171,7 +176,7 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
     },
     retire(where) {
       const at = servers.findIndex((s) => s.base.href === where);
-      if (at >= 0 && servers.length > 1) servers.splice(at, 1)[0]!.pool.close();
+      if (at >= 0 && servers.length > 1) void servers.splice(at, 1)[0]!.pool.close();
     },
     async health(): Promise<TargetHealth[]> {
       return Promise.all(
@@ -205,7 +210,7 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
       );
     },
     async close() {
-      for (const s of servers) s.pool.close();
+      await Promise.all(servers.map((s) => s.pool.close()));
     },
   };
 }
