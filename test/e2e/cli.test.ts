@@ -261,3 +261,35 @@ describe('galapagos targets', () => {
     }
   });
 });
+
+describe('the galapagos process', () => {
+  it('leaves the HTTP parser in baseline code through a short run (no optimising compile of its WebAssembly mid-run)', async () => {
+    // By default V8 recompiled llhttp's 33 KB parser after about 20 replies: 170-200 ms of CPU
+    // in the middle of a run as long as this one (see packages/client/src/cli/v8-flags.ts).
+    const server = await startServer({ workers: 1 });
+    try {
+      const file = join(dir, 'short.json');
+      await writeFile(
+        file,
+        JSON.stringify({
+          run: run({ params: { length: 100 }, population: 1000, generations: 20 }),
+          targets: { up: { type: 'http', url: server.url } },
+        }),
+      );
+      const { code, stdout, stderr } = await runCli(['run', '--config', file, '--json'], {
+        nodeArgs: ['--trace-wasm-compilation-times'],
+        env: { GALAPAGOS_LOG_LEVEL: 'warn' },
+      });
+      expect(code, stderr).toBe(0);
+      const trace = stdout.split('\n').filter((line) => line.startsWith('Compiled function'));
+      // The parser was compiled (the trace works)...
+      expect(trace.some((line) => line.includes('using Liftoff'))).toBe(true);
+      // ...and never recompiled by TurboFan.
+      expect(trace.filter((line) => line.includes('using TurboFan'))).toEqual([]);
+      const result = JSON.parse(stdout.split('\n').find((line) => line.startsWith('{'))!);
+      expect(result.logbook).toHaveLength(21);
+    } finally {
+      await server.stop();
+    }
+  });
+});

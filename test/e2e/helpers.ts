@@ -34,9 +34,9 @@ export { outcome };
 /** Runs the CLI to completion. */
 export async function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ) {
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

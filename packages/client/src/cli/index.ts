@@ -5,7 +5,7 @@
  * stderr), 2 bad usage, config or input; each error's class carries its code.
  */
 // First: the heap policy holds from the first allocation on.
-import './heap.js';
+import './v8-flags.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_USAGE } from '../errors.js';
 import { cancelCommand } from './commands/cancel.js';
