@@ -4,7 +4,7 @@
  * to commander. Exit codes: 0 success, 1 the run failed or was interrupted (coded reason on
  * stderr), 2 bad usage, config or input; each error's class carries its code.
  */
-// First: the heap policy holds from the first allocation on.
+// First: the V8 settings (heap growth, WebAssembly tier-up) hold from the start.
 import './v8-flags.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_USAGE } from '../errors.js';

@@ -17,12 +17,12 @@ setFlagsFromString('--heap-growing-percent=100');
 /*
  * WebAssembly tier-up. The HTTP client parses replies with llhttp compiled to WebAssembly.
  * Its parser is one 33 KB function that V8 recompiled with its optimising compiler after
- * about 20 replies of 3 KB: 170–200 ms of CPU and 40 MB of compiler memory on a background
+ * about 20 replies of 3 KB: 140–200 ms of CPU and 40 MB of compiler memory on a background
  * thread, in the middle of a run that takes as long, on a machine whose cores the run and a
- * local server already share (the overhead run from the CLI gained 15–35 % without it). A
- * function now runs 100× longer in the baseline compiler's code before it is optimised: a
- * long run still optimises the parser, and a user's own WebAssembly fitness (on the embedded
- * target it runs in this process's threads) is optimised after some 10 ms of its work
- * (a summing loop: 5–11 ms in the baseline code, against 0.1 ms before).
+ * local server already share (the overhead run from the CLI, interleaved: +32–57 % without
+ * it). A function now runs 100× longer in the baseline compiler's code before it is
+ * optimised: a long run still optimises the parser, and a user's own WebAssembly fitness (on
+ * the embedded target it runs in this process's threads) is optimised after some 10 ms of
+ * its work (a summing loop: 5–11 ms in the baseline code, against 0.1 ms before).
  */
 setFlagsFromString('--wasm-tiering-budget=180000000');
