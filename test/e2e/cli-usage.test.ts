@@ -68,6 +68,19 @@ describe('pnpm scripts keep stdout for the CLI', () => {
   }, 120_000);
 });
 
+describe('galapagos --version', () => {
+  it("prints the client package's version and exits 0, as -V too", async () => {
+    const { version } = JSON.parse(
+      await readFile(join(repoRoot, 'packages/client/package.json'), 'utf8'),
+    ) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = await runCli([flag]);
+      expect(code).toBe(0);
+      expect(stdout).toBe(`${version}\n`);
+    }
+  });
+});
+
 describe('a spawned local server', () => {
   it("listens on the url's port, and ends when the CLI is killed with SIGKILL", async () => {
     const port = await freePort();

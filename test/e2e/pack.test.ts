@@ -41,6 +41,13 @@ const npx = (args: string[]) =>
   });
 
 describe('installed from the packed packages', () => {
+  it('galapagos --version prints the installed client version', async () => {
+    const { version } = JSON.parse(
+      readFileSync(join(app, 'node_modules/@galapagos/client/package.json'), 'utf8'),
+    ) as { version: string };
+    expect((await npx(['--version'])).stdout).toBe(`${version}\n`);
+  });
+
   it('galapagos init scaffolds a project that runs embedded and on a spawned local server, identically', async () => {
     const init = await npx(['init']);
     expect(init.stdout).toMatch(/wrote .*fitness\.ts/);

@@ -31,6 +31,7 @@ import {
   probability,
   type RunFlags,
 } from './flags.js';
+import { cliVersion } from './version.js';
 
 /** The flags that shape a run (over the config file's `run` and `dispatch`): run and submit. */
 function runShapingOptions(command: Command): Command {
@@ -82,6 +83,7 @@ function serverOptions(command: Command): Command {
 function program(): Command {
   const cli = new Command('galapagos')
     .description('Run genetic algorithms whose fitness is evaluated on any Galápagos target.')
+    .version(cliVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   runShapingOptions(
