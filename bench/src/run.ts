@@ -7,6 +7,7 @@ import { floorSuite } from './floor.js';
 import { hostileSuite } from './hostile.js';
 import { lambdaSuite } from './lambda.js';
 import { overheadSuite } from './overhead.js';
+import { planSuite } from './plan.js';
 import { qualitySuite } from './quality.js';
 import { referenceSuite } from './reference.js';
 import { scaleSuite } from './scale.js';
@@ -29,6 +30,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   scale: scaleSuite,
   floor: floorSuite,
   cli: cliSuite,
+  plan: planSuite,
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');

@@ -40,6 +40,10 @@ export interface Plan {
   readonly lambdaConcurrency?: number;
   readonly usd: number;
   readonly probe: ProbeFigures;
+  /** Genomes sent and evaluations asked per generation, as the prediction assumed them. */
+  readonly shape: RunShape;
+  /** Evaluations in flight at once: the sub-round width the prediction divides rounds by. */
+  readonly parallel: number;
   readonly assumptions: readonly string[];
 }
 
@@ -111,6 +115,8 @@ export function predict(
     ...(lambdaConcurrency === undefined ? {} : { lambdaConcurrency }),
     usd: sent * probe.usdPerGenome,
     probe,
+    shape: { sent: [...shape.sent], asked: [...shape.asked] },
+    parallel,
     assumptions,
   };
 }
