@@ -17,14 +17,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import {
-  createHttpEvaluator,
-  freePort,
-  type LocalServer,
-  type RunConfig,
-  startServer,
-} from '@galapagos/client';
+import { createHttpEvaluator, freePort, type LocalServer, type RunConfig } from '@galapagos/client';
 import { defaultRegistry, evolve, type Genome, referenceExperiment } from '@galapagos/core';
+import { startServer } from '@galapagos/server';
 import { parameters as ENGINE } from './engine.js';
 import { floorRatio, startFloorServer } from './floor.js';
 import { cliRun } from './fresh-cli.js';

@@ -11,13 +11,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  createHttpEvaluator,
-  createQueueEvaluator,
-  type RunConfig,
-  startServer,
-} from '@galapagos/client';
+import { createHttpEvaluator, createQueueEvaluator, type RunConfig } from '@galapagos/client';
 import { redisSettings, referenceExperiment } from '@galapagos/core';
+import { startServer } from '@galapagos/server';
 import { startRedis } from '../../packages/core/test-fixtures/redis.mjs';
 import { chart } from './chart.js';
 import { OVERHEAD_RUN } from './overhead.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-const client = fileURLToPath(new URL('../../packages/client/', import.meta.url));
+const client = fileURLToPath(new URL('../../packages/cli/', import.meta.url));
 /** The CLI as npm installs it: the package's bin. */
 const bin = join(
   client,

@@ -15,7 +15,7 @@ import { freePort } from '@galapagos/client';
 import { startOffline } from '../../deploy/lambda/offline.mjs';
 import { median, writeResult } from './report.js';
 
-const cli = fileURLToPath(new URL('../../packages/client/dist/galapagos.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../../packages/cli/dist/galapagos.mjs', import.meta.url));
 const REPEATS = 3;
 /** The cold start `plan` adds for Lambda; a warm emulator has none to wait for. */
 const LAMBDA_COLD_START_MS = 250;

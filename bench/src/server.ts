@@ -5,8 +5,8 @@
  * - `GET /health` latency p99 while every worker thread runs `cpu` cost.
  */
 import { availableParallelism } from 'node:os';
-import { startServer } from '@galapagos/client';
 import { Random } from '@galapagos/core';
+import { startServer } from '@galapagos/server';
 import autocannon from 'autocannon';
 import { median, writeResult } from './report.js';
 

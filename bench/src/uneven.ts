@@ -17,10 +17,10 @@ import {
   type LocalServer,
   type RunConfig,
   runEvolution,
-  startServer,
 } from '@galapagos/client';
 import { type Genome, genomeKey } from '@galapagos/core';
 import { genomeCostMs } from '@galapagos/core/runtime';
+import { startServer } from '@galapagos/server';
 import { writeResult } from './report.js';
 
 const WORKERS = 20;

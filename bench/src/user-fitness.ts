@@ -16,9 +16,9 @@ import {
   type Evaluator,
   type RunConfig,
   runEvolution,
-  startServer,
 } from '@galapagos/client';
 import { loadRegistry } from '@galapagos/core/runtime';
+import { startServer } from '@galapagos/server';
 import { cliRun } from './fresh-cli.js';
 import { median, writeResult } from './report.js';
 

@@ -15,8 +15,8 @@ import {
   type RunConfig,
   type RunResult,
   runEvolution,
-  startServer,
 } from '@galapagos/client';
+import { startServer } from '@galapagos/server';
 // @ts-expect-error: plain ESM modules shared with the tests
 import { containerEngine, docker } from '../../deploy/docker/engine.mjs';
 // @ts-expect-error: plain ESM modules shared with the tests

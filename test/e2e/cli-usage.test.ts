@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { freePort, startServer } from '@galapagos/client';
+import { freePort } from '@galapagos/client';
+import { startServer } from '@galapagos/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, repoRoot, runCli } from './helpers.js';
 
@@ -69,9 +70,9 @@ describe('pnpm scripts keep stdout for the CLI', () => {
 });
 
 describe('galapagos --version', () => {
-  it("prints the client package's version and exits 0, as -V too", async () => {
+  it("prints the CLI package's version and exits 0, as -V too", async () => {
     const { version } = JSON.parse(
-      await readFile(join(repoRoot, 'packages/client/package.json'), 'utf8'),
+      await readFile(join(repoRoot, 'packages/cli/package.json'), 'utf8'),
     ) as { version: string };
     for (const flag of ['--version', '-V']) {
       const { code, stdout } = await runCli([flag]);

@@ -5,7 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, startServer } from '@galapagos/client';
+import { freePort } from '@galapagos/client';
+import { startServer } from '@galapagos/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, run, runCli } from './helpers.js';
 
@@ -265,7 +266,7 @@ describe('galapagos targets', () => {
 describe('the galapagos process', () => {
   it('leaves the HTTP parser in baseline code through a short run (no optimising compile of its WebAssembly mid-run)', async () => {
     // By default V8 recompiled llhttp's 33 KB parser after about 20 replies: 170-200 ms of CPU
-    // in the middle of a run as long as this one (see packages/client/src/cli/v8-flags.ts).
+    // in the middle of a run as long as this one (see packages/cli/src/v8-flags.ts).
     const server = await startServer({ workers: 1 });
     try {
       const file = join(dir, 'short.json');

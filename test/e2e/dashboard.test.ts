@@ -45,7 +45,7 @@ beforeAll(async () => {
   server = spawn(
     process.execPath,
     [
-      fileURLToPath(new URL('../../packages/client/dist/galapagos.mjs', import.meta.url)),
+      fileURLToPath(new URL('../../packages/cli/dist/galapagos.mjs', import.meta.url)),
       'serve',
       '--port',
       String(port),

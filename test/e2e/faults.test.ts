@@ -9,8 +9,8 @@ import {
   createHttpEvaluator,
   type LocalServer,
   runEvolution,
-  startServer,
 } from '@galapagos/client';
+import { startServer } from '@galapagos/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, dispatch, faultyProxy, outcome, run, runCli } from './helpers.js';
 

@@ -5,18 +5,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type DispatchConfig,
-  type LocalServer,
-  type RunConfig,
-  startServer,
-} from '@galapagos/client';
+import type { DispatchConfig, LocalServer, RunConfig } from '@galapagos/client';
 import { referenceExperiment } from '@galapagos/core';
+import { startServer } from '@galapagos/server';
 import { outcome, testDispatch } from '../../packages/core/test-fixtures/adapters.mjs';
 
-export const cli = fileURLToPath(
-  new URL('../../packages/client/dist/galapagos.mjs', import.meta.url),
-);
+export const cli = fileURLToPath(new URL('../../packages/cli/dist/galapagos.mjs', import.meta.url));
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A small run used across targets: fast, but long enough to exercise every generation path. */

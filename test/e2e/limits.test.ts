@@ -11,8 +11,8 @@ import {
   freePort,
   type LocalServer,
   runEvolution,
-  startServer,
 } from '@galapagos/client';
+import { startServer } from '@galapagos/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, faultyProxy, outcome, run, runCli } from './helpers.js';
 

@@ -5,7 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type LocalServer, startServer } from '@galapagos/client';
+import type { LocalServer } from '@galapagos/client';
+import { startServer } from '@galapagos/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, outcome, run } from './helpers.js';
 

@@ -18,9 +18,6 @@ import { cli, outcome, runCli } from './helpers.js';
 
 const project = writeUserProject();
 const serverMain = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
-const runsModule = fileURLToPath(
-  new URL('../../packages/client/dist/runs/index.js', import.meta.url),
-);
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -54,9 +51,7 @@ async function startServer(
         PORT: String(port),
         GALAPAGOS_WORKERS: '2',
         GALAPAGOS_LOG_LEVEL: 'warn',
-        ...(viaServe
-          ? {}
-          : { GALAPAGOS_PROBLEMS: project.fitness, GALAPAGOS_RUNS_MODULE: runsModule }),
+        ...(viaServe ? {} : { GALAPAGOS_PROBLEMS: project.fitness }),
         ...options.env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],

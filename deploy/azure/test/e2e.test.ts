@@ -17,7 +17,7 @@ import {
 } from '../../../packages/core/test-fixtures/adapters.mjs';
 import { functionsShim } from './shim.js';
 
-const cli = fileURLToPath(new URL('../../../packages/client/dist/galapagos.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../../../packages/cli/dist/galapagos.mjs', import.meta.url));
 const run = referenceExperiment({
   params: { length: 20 },
   population: 30,

@@ -13,7 +13,7 @@ import { writeUserProject } from '../../../packages/core/test-fixtures/user-proj
 import { functionsShim } from './shim.js';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
-const cli = fileURLToPath(new URL('../../../packages/client/dist/galapagos.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../../../packages/cli/dist/galapagos.mjs', import.meta.url));
 const exec = promisify(execFile);
 const project = writeUserProject();
 const build = (modules: string) =>

@@ -13,9 +13,9 @@ import {
   type LocalServer,
   type RunConfig,
   runEvolution,
-  startServer,
 } from '@galapagos/client';
 import { referenceExperiment } from '@galapagos/core';
+import { startServer } from '@galapagos/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcome, testDispatch } from '../../../packages/core/test-fixtures/adapters.mjs';
 import { cli, type startOffline, startOfflineWithCredentials } from './helpers.js';

@@ -21,7 +21,7 @@ export const startOffline = startOfflineModule as () => Promise<{
 
 /** The client CLI, as the tests run it. */
 export const cli = fileURLToPath(
-  new URL('../../../packages/client/dist/galapagos.mjs', import.meta.url),
+  new URL('../../../packages/cli/dist/galapagos.mjs', import.meta.url),
 );
 
 /**

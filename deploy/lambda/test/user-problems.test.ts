@@ -11,7 +11,7 @@ import { outcome } from '../../../packages/core/test-fixtures/adapters.mjs';
 import { writeUserProject } from '../../../packages/core/test-fixtures/user-project.mjs';
 import { service, sls, startOffline } from './helpers.js';
 
-const cli = fileURLToPath(new URL('../../../packages/client/dist/galapagos.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../../../packages/cli/dist/galapagos.mjs', import.meta.url));
 const exec = promisify(execFile);
 const project = writeUserProject();
 const prepare = (modules: string) =>

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES } from '@galapagos/core';
+import { ERROR_CODES, RUN_ERROR_CODES } from '@galapagos/core';
 import { describe, expect, it } from 'vitest';
 import {
   CheckpointError,
@@ -11,7 +11,6 @@ import {
   InterruptError,
   parseRetryAfter,
 } from './errors.js';
-import { RUN_ERROR_CODES } from './runs/errors.js';
 
 /** The codes the package's sources raise: `new …Error('CODE'` and `code = 'CODE'`. */
 function raisedCodes(dir: string): Set<string> {

@@ -10,6 +10,7 @@ export {
   selectTarget,
   validateConfig,
 } from './config/validate.js';
+export type { TargetUsage } from './cost.js';
 export { Dispatcher, type DispatchProblem, type DispatchStats } from './dispatcher.js';
 export {
   CheckpointError,
@@ -35,14 +36,25 @@ export {
   type QueueEvaluatorOptions,
 } from './evaluators/queue.js';
 export type { Evaluator, TargetHealth } from './evaluators/types.js';
-export { engineConfig, type RunOptions, type RunResult, runEvolution } from './run.js';
+export { median } from './median.js';
+export { type Plan, type ProbeFigures, predict, type RunShape } from './plan/model.js';
+export { probeFigures } from './plan/probe.js';
+export { simulateSends } from './plan/simulate.js';
+export { checkResumeFingerprint, checkTargetProblem, withTargetProblem } from './problems.js';
+export {
+  engineConfig,
+  type GenerationStats,
+  type RunOptions,
+  type RunResult,
+  runEvolution,
+  utilisationOf,
+} from './run.js';
 export {
   ensureLocalServer,
   freePort,
   type LocalServer,
   type SpawnSettings,
   type StartServerOptions,
-  serverEntry,
   startServer,
 } from './spawn.js';
 export {

@@ -1,9 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EvaluationError } from './errors.js';
 
@@ -13,24 +10,6 @@ export interface LocalServer {
   readonly spawned: boolean;
   readonly pid: number | undefined;
   stop(): Promise<void>;
-}
-
-/** The `galapagos-server` entry of the installed server package (it is not imported). */
-export function serverEntry(
-  bin: 'galapagos-server' | 'galapagos-worker' = 'galapagos-server',
-): string {
-  let manifest: string;
-  try {
-    manifest = createRequire(import.meta.url).resolve('@galapagos/server/package.json');
-  } catch {
-    throw new EvaluationError(
-      'GALAPAGOS_ERR_SPAWN_FAILED',
-      'cannot start a local server: @galapagos/server is not installed (install it, or start a server yourself and drop "spawn")',
-      { retryable: false },
-    );
-  }
-  const bins = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> }).bin;
-  return join(dirname(manifest), bins['galapagos-server']!);
 }
 
 async function healthy(url: string, timeoutMs: number): Promise<boolean> {
@@ -59,6 +38,11 @@ export async function freePort(): Promise<number> {
 
 /** How to start a local `galapagos-server`. */
 export interface StartServerOptions {
+  /**
+   * The server's entry file (`@galapagos/server/entries`' `SERVER_ENTRY`): this library does
+   * not depend on the server; the program that starts one names it.
+   */
+  readonly entry: string;
   /** Loopback port; default: a free one. */
   readonly port?: number;
   readonly workers?: number;
@@ -72,9 +56,9 @@ export interface StartServerOptions {
  * when this process dies without stopping it (`kill -9`): its standard input is a pipe from
  * here, and it shuts down when the pipe closes (`GALAPAGOS_PARENT_LIFELINE`).
  */
-export async function startServer(options: StartServerOptions = {}): Promise<LocalServer> {
+export async function startServer(options: StartServerOptions): Promise<LocalServer> {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(process.execPath, [serverEntry()], {
+  const child: ChildProcess = spawn(process.execPath, [options.entry], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
@@ -156,7 +140,8 @@ export type SpawnSettings =
 export async function ensureLocalServer(
   url: string,
   options: SpawnSettings,
-  problemModules: readonly string[] = [],
+  problemModules: readonly string[],
+  entry: string | undefined,
 ): Promise<LocalServer> {
   if (await healthy(url, 1000))
     return { url, spawned: false, pid: undefined, stop: async () => {} };
@@ -165,8 +150,15 @@ export async function ensureLocalServer(
     ...settings.env,
     ...(problemModules.length > 0 ? { GALAPAGOS_PROBLEMS: problemModules.join(',') } : {}),
   };
+  if (entry === undefined)
+    throw new EvaluationError(
+      'GALAPAGOS_ERR_SPAWN_FAILED',
+      `no server answers ${url}, and this program cannot start one ("spawn" needs @galapagos/server: run it with the galapagos command, or start a server yourself and drop "spawn")`,
+      { retryable: false },
+    );
   const port = await portFor(url);
   return startServer({
+    entry,
     ...(port === undefined ? {} : { port }),
     ...(settings.workers ? { workers: settings.workers } : {}),
     env,

@@ -7,7 +7,6 @@
  * With GALAPAGOS_PARENT_LIFELINE=stdin it also shuts down when its standard input closes: a
  * process that started it over a pipe (the client's `spawn`) may die without a word.
  */
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { StartupError } from './errors.js';
@@ -42,8 +41,7 @@ try {
     options.problemModules.map((m) => (typeof m === 'string' ? m : fileURLToPath(m))),
     { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
   );
-  // Runs evaluate on this server over loopback with a credential that never leaves the process.
-  app = buildApp({ ...options, ...(runs ? { runs, internalToken: randomUUID() } : {}) });
+  app = buildApp({ ...options, ...(runs ? { runs } : {}) });
   for (const [level, message] of early) app.log[level](message);
 } catch (error) {
   if (error instanceof StartupError) refuse(error.code, error.message);

@@ -3,7 +3,7 @@ import { type Cost, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import type { EvaluationPool, ProblemModule } from '@galapagos/core/runtime';
 import { StartupError } from './errors.js';
 import type { Metrics } from './metrics.js';
-import type { RunServiceLike } from './runs/service.js';
+import type { RunService } from './runs/service.js';
 
 /** Everything {@link buildApp} can be told. Each has a `GALAPAGOS_*` variable ({@link optionsFromEnv}). */
 export interface ServerOptions {
@@ -60,10 +60,10 @@ export interface ServerOptions {
    */
   readonly internalToken?: string;
   /**
-   * Runs evolved on the server (`/v1/runs`, `/dashboard`): `@galapagos/client/runs`'s service,
-   * started when the server listens. Without it those routes answer 501.
+   * Runs evolved on the server (`/v1/runs`, `/dashboard`), started when the app is ready
+   * (`main.ts` always opens one; see `runs/load.ts`). Without it those routes answer 501.
    */
-  readonly runs?: RunServiceLike;
+  readonly runs?: RunService;
   /** Use this pool instead of starting one (it is then not closed with the app). */
   readonly pool?: EvaluationPool;
   /**

@@ -137,12 +137,12 @@ export const http = defineTargetKind({
       ...urlIssues(target, at, ['url', 'urls']),
     ];
   },
-  async open(target, { name, env, connections, problemModules }) {
+  async open(target, { name, env, connections, problemModules, serverEntry }) {
     const headers = resolveHeaders(name, target.headers, env);
     const servers: LocalServer[] = [];
     let urls = urlsOf(target);
     if (target.spawn) {
-      const local = await ensureLocalServer(urls[0]!, target.spawn, problemModules);
+      const local = await ensureLocalServer(urls[0]!, target.spawn, problemModules, serverEntry);
       servers.push(local);
       urls = [local.url, ...urls.slice(1)];
     }

@@ -17,6 +17,11 @@ export interface TargetContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The run's problem modules (absolute paths): loaded in-process or by a spawned server. */
   readonly problemModules: readonly string[];
+  /**
+   * The `galapagos-server` entry file a target with `spawn` starts when no server answers
+   * (the CLI and the server name their own); without it such a target cannot spawn.
+   */
+  readonly serverEntry?: string | undefined;
   /** Every configured target, for kinds made of others (a group). */
   readonly targets?: Readonly<Record<string, import('./index.js').Target>>;
 }

@@ -33,6 +33,19 @@ async function discardBody(request: FastifyRequest, reply: FastifyReply): Promis
   patience.abort();
 }
 
+/**
+ * The pool-side admission rule every evaluation of the server passes (HTTP and the runs it
+ * hosts): every thread busy and the queue at its limit is an overload, answered at once.
+ */
+export function poolFull(stats: PoolStats | undefined): GalapagosError | undefined {
+  if (stats && stats.busy === stats.threads && stats.queued >= stats.maxQueue)
+    return new GalapagosError(
+      'GALAPAGOS_ERR_OVERLOADED',
+      `evaluation queue is full (${stats.queued} chunks waiting, limit ${stats.maxQueue})`,
+    );
+  return undefined;
+}
+
 /** The admission state of one app. */
 export interface Admission {
   /** Admits an evaluate request or throws `GALAPAGOS_ERR_OVERLOADED` (after its body passed). */
@@ -62,13 +75,10 @@ export function createAdmission(
       }
       bytesInFlight += bytes;
       held.set(request, bytes);
-      const stats = poolStats();
-      if (stats && stats.busy === stats.threads && stats.queued >= stats.maxQueue) {
+      const full = poolFull(poolStats());
+      if (full) {
         await discardBody(request, reply);
-        throw new GalapagosError(
-          'GALAPAGOS_ERR_OVERLOADED',
-          `evaluation queue is full (${stats.queued} chunks waiting, limit ${stats.maxQueue})`,
-        );
+        throw full;
       }
     },
     release(request) {

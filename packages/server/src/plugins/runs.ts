@@ -1,33 +1,20 @@
 /**
- * Runs on the server: the SSE support, the run routes, and the service's life: it starts
- * once the server listens (runs evaluate on the server's own pool over loopback, with the
- * in-process credential) and stops first when the server closes, leaving unfinished runs
- * persisted for the next start.
+ * Runs on the server: the SSE support, the run routes, and the service's life: it starts once
+ * the app is ready (runs evaluate on the server's own pool, in-process: `runs/self.ts`;
+ * this plugin imports none of it, so the Lambda and Azure entries bundle no run service) and
+ * stops first when the server closes, leaving unfinished runs persisted for the next start.
  */
-import type { AddressInfo } from 'node:net';
 import { fastifySSE } from '@fastify/sse';
 import plugin from 'fastify-plugin';
 import { runRoutes } from '../runs/routes.js';
-import { INTERNAL_HEADER } from './auth.js';
 
 export const runsPlugin = plugin(
   async (app) => {
     await app.register(fastifySSE);
     const runs = app.settings.runs;
     if (runs) {
-      app.addHook('onListen', async () => {
-        const address = app.server.address() as AddressInfo;
-        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-        const loopback = /^(0\.0\.0\.0|\[::\])$/.test(host)
-          ? address.family === 'IPv6'
-            ? '[::1]'
-            : '127.0.0.1'
-          : host;
-        const token = app.settings.internalToken;
-        await runs.start({
-          url: `http://${loopback}:${address.port}`,
-          headers: token === undefined ? {} : { [INTERNAL_HEADER]: token },
-        });
+      app.addHook('onReady', async () => {
+        await runs.start({ pool: app.pool, options: app.settings });
         app.log.info(`runs kept in ${runs.where}`);
       });
       app.addHook('preClose', async () => {
@@ -36,5 +23,5 @@ export const runsPlugin = plugin(
     }
     await app.register(runRoutes);
   },
-  { name: 'galapagos-runs' },
+  { name: 'galapagos-runs', dependencies: ['galapagos-pool'] },
 );

@@ -1,8 +1,10 @@
+import type { Evaluator } from '@galapagos/client';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { INTERNAL_HEADER } from '../app.js';
 import { testApp } from '../test-utils.js';
-import type { RunEventMessage, RunServiceLike } from './service.js';
+import type { RunEvent } from './events.js';
+import { selfEvaluator } from './self.js';
+import type { RunHost, RunService } from './service.js';
 
 /** An error as the run service raises them: a code and a message. */
 const coded = (code: string, message: string) => Object.assign(new Error(message), { code });
@@ -11,21 +13,21 @@ const coded = (code: string, message: string) => Object.assign(new Error(message
 function fakeService() {
   const calls: { method: string; args: unknown[] }[] = [];
   const record = (method: string, ...args: unknown[]) => calls.push({ method, args });
-  const events: RunEventMessage[] = [0, 1, 2].map((gen) => ({
+  const events: RunEvent[] = [0, 1, 2].map((gen) => ({
     id: String(gen),
-    event: 'generation',
+    event: 'generation' as const,
     data: { entry: { gen, nevals: 4, max: gen, avg: gen, min: gen, std: 0 } },
   }));
-  const service: RunServiceLike & { calls: typeof calls } = {
+  const service = {
     calls,
     where: 'memory',
-    start: async (self) => {
+    start: async (self: RunHost) => {
       record('start', self);
     },
     stop: async () => {
       record('stop');
     },
-    submit: async (body) => {
+    submit: async (body: unknown) => {
       record('submit', body);
       const run = (body as { run?: { population?: number } }).run;
       if (run?.population === 1)
@@ -37,23 +39,24 @@ function fakeService() {
       return { id: 'abcdef01', status: 'queued' };
     },
     list: async () => [{ id: 'abcdef01' }],
-    get: async (id) => {
+    get: async (id: string) => {
       if (id !== 'abcdef01') throw coded('GALAPAGOS_ERR_RUN_NOT_FOUND', `no run "${id}"`);
       return { id, status: 'running' };
     },
-    state: async (id) => ({ format: 'galapagos/state', id }),
-    cancel: async (id) => ({ id, status: 'cancelled' }),
-    async *events(id, after) {
+    state: async (id: string) => ({ format: 'galapagos/state', id }),
+    cancel: async (id: string) => ({ id, status: 'cancelled' }),
+    async *events(id: string, after: number) {
       record('events', id, after);
-      for (const e of events) if (Number(e.id) > after) yield e;
+      for (const e of events) if ('id' in e && Number(e.id) > after) yield e;
       yield { event: 'end', data: { id, status: 'succeeded' } };
     },
-    dashboardFile: (name) =>
+    dashboardFile: (name: string) =>
       name === ''
         ? { type: 'text/html; charset=utf-8', body: '<!doctype html><title>runs</title>' }
         : undefined,
   };
-  return service;
+  // The routes pass the service's answers through as they are: partial records do here.
+  return service as unknown as RunService & { calls: typeof calls };
 }
 
 let app: FastifyInstance | undefined;
@@ -145,15 +148,37 @@ describe('the run API over a run service', () => {
     expect((await app.inject({ url: '/dashboard' })).statusCode).toBe(501);
   });
 
-  it('starts the service on listen with its loopback address and credential, stops it on close', async () => {
+  it("starts the service when ready with the server's own pool, evaluated in-process, and stops it on close", async () => {
     const runs = fakeService();
-    app = await testApp({ runs, internalToken: 'inside' });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = app.server.address() as { port: number };
-    expect(runs.calls.find((c) => c.method === 'start')?.args[0]).toEqual({
-      url: `http://127.0.0.1:${port}`,
-      headers: { [INTERNAL_HEADER]: 'inside' },
-    });
+    app = await testApp({ runs, workers: 1 });
+    await app.ready();
+    const host = runs.calls.find((c) => c.method === 'start')?.args[0] as RunHost;
+    expect(host.pool).toBe(app.pool);
+    const self = selfEvaluator(host.pool, host.options);
+    expect(self.remote).toBe(false);
+    expect(self.capacity).toBe(1);
+    const signal = AbortSignal.timeout(10_000);
+    expect(
+      await self.evaluate(
+        { problem: 'onemax', params: { length: 4 }, genomes: ['0111'] },
+        { signal },
+      ),
+    ).toEqual([3]);
+    // The same limits as POST /v1/evaluate, with the code and retryability a client reads.
+    await expect(
+      self.evaluate(
+        {
+          problem: 'onemax',
+          params: { length: 4 },
+          cost: { ms: 1e9, mode: 'sleep' },
+          genomes: ['0111'],
+        },
+        { signal },
+      ),
+    ).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_COST_TOO_HIGH', status: 400, retryable: false });
+    // Counted as the server's evaluations.
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.body).toMatch(/galapagos_evaluations_total\{problem="onemax"\} 1/);
     await app.close();
     app = undefined;
     expect(runs.calls.at(-1)?.method).toBe('stop');

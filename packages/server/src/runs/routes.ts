@@ -1,13 +1,13 @@
 /**
  * The run API (`/v1/runs`) and the dashboard (`/dashboard`), over an injected run service.
- * Without one (a Lambda or Azure function, or no `@galapagos/client` installed) every route
- * answers `GALAPAGOS_ERR_RUNS_DISABLED`.
+ * Without one (a Lambda or Azure function, or `GALAPAGOS_RUNS=off`) every route answers
+ * `GALAPAGOS_ERR_RUNS_DISABLED`.
  */
 import { ErrorReplySchema } from '@galapagos/core';
 import type { FastifyInstance } from 'fastify';
 import { type ReplyCode, ServerError, STATUS_BY_CODE } from '../errors.js';
 import '../plugins/decorations.js';
-import type { RunServiceLike } from './service.js';
+import type { RunService } from './service.js';
 
 const errors = { '4xx': ErrorReplySchema, '5xx': ErrorReplySchema };
 const idParams = {
@@ -38,12 +38,12 @@ const resumeAfter = (lastEventId: string | null | undefined): number => {
 };
 
 export async function runRoutes(app: FastifyInstance): Promise<void> {
-  const runs: RunServiceLike | undefined = app.settings.runs;
-  const service = (): RunServiceLike => {
+  const runs: RunService | undefined = app.settings.runs;
+  const service = (): RunService => {
     if (runs) return runs;
     throw new ServerError(
       'GALAPAGOS_ERR_RUNS_DISABLED',
-      'this server does not run evolutions: it runs them when @galapagos/client is installed beside it and the server listens (galapagos serve, galapagos-server, the image); Lambda and Azure functions evaluate only',
+      'this server does not run evolutions: a listening server runs them (galapagos serve, galapagos-server, pnpm serve, the image) unless GALAPAGOS_RUNS=off; Lambda and Azure functions evaluate only',
     );
   };
   // Streams end when the server closes, so closing never waits on a watcher.
@@ -106,7 +106,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
       for await (const message of service().events(id, after, signal)) {
         if (!reply.sse.isConnected) break;
         await reply.sse.send({
-          ...(message.id === undefined ? {} : { id: message.id }),
+          ...('id' in message ? { id: message.id } : {}),
           event: message.event,
           data: message.data,
         });

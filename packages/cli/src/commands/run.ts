@@ -1,0 +1,293 @@
+/** `galapagos run`: evolve, sending every generation to the chosen target. */
+import { readFile } from 'node:fs/promises';
+import {
+  CheckpointError,
+  type Config,
+  ConfigError,
+  checkResumeFingerprint,
+  checkTargetProblem,
+  engineConfig,
+  InterruptError,
+  openTarget,
+  readCheckpoint,
+  runEvolution,
+  selectTarget,
+  type TargetConnection,
+  utilisationOf,
+  withTargetProblem,
+} from '@galapagos/client';
+import {
+  assertResumableState,
+  type EngineState,
+  extend,
+  isGalapagosError,
+  type ProblemRegistry,
+  resolveConfig,
+} from '@galapagos/core';
+import { loadProblemModules } from '@galapagos/core/runtime';
+import { SERVER_ENTRY } from '@galapagos/server/entries';
+import { reportView } from '@galapagos/server/report';
+import { parseSeeds } from '../experiment.js';
+import { fail } from '../fail.js';
+import { configFor, DEFAULT_CONFIG, flagsChangingTheRun, type RunFlags } from '../flags.js';
+import { logbookHeader, logbookLine, summary } from '../output.js';
+import { createProgress } from '../progress.js';
+import { runSeeds } from './experiment.js';
+import { reportPaths, writeReports } from './report.js';
+
+/** Longest wait for a target's problem list before the first batch. */
+const PROBLEMS_TIMEOUT_MS = 30_000;
+
+/** Core's input errors (a module, params, a definition) are bad usage: exit code 2. */
+const asUsage = (error: unknown): unknown =>
+  isGalapagosError(error) ? ConfigError.from(error) : error;
+
+/** What the run needs before any target is opened: config, target name, problems, checkpoint. */
+async function prepare(flags: RunFlags) {
+  const config = await configFor(flags);
+  const picked = selectTarget(config, flags.target);
+  if ('path' in picked) throw new ConfigError(flags.config ?? DEFAULT_CONFIG, [picked]);
+  const { registry } = await loadProblemModules(config.run.problems ?? []).catch((error) => {
+    throw asUsage(error);
+  });
+  const seeds = flags.seeds === undefined ? undefined : seedsOf(flags);
+  const replay = flags.replay === undefined ? undefined : await replayOf(flags.replay);
+  if (replay) {
+    if (config.run.algorithm?.name !== 'steady-state' && !flags.resume)
+      throw new ConfigError('command line', [
+        {
+          path: '--replay',
+          message: `replays a steady-state run; this run's algorithm is ${config.run.algorithm?.name ?? 'simple'} (set run.algorithm to { "name": "steady-state" } as the recorded run had it)`,
+        },
+      ]);
+    if (config.run.algorithm?.name === 'steady-state')
+      config.run.algorithm = { ...config.run.algorithm, inFlight: replay.inFlight };
+  }
+  const resume = flags.resume ? await readCheckpoint(flags.resume) : undefined;
+  if (resume) refuseRunChanges(resume, flags);
+  // A problem no module defines may still be the target's: checked once it is open.
+  if (!resume && registry.has(config.run.problem)) checkEngineConfig(config, registry);
+  return { config, targetName: picked.name, registry, resume, seeds, replay };
+}
+
+function checkEngineConfig(config: Config, registry: ProblemRegistry): void {
+  try {
+    resolveConfig(engineConfig(config.run), registry);
+  } catch (error) {
+    throw asUsage(error);
+  }
+}
+
+/** The order of completions (and evaluations in flight) a `--replay` file recorded. */
+async function replayOf(file: string): Promise<{ order: number[]; inFlight: number }> {
+  let json: {
+    replay?: { order?: unknown; inFlight?: unknown };
+    order?: unknown;
+    config?: { algorithm?: { inFlight?: unknown } };
+  };
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(file, [
+      { path: '/', message: `cannot read: ${(error as Error).message}` },
+    ]);
+  }
+  const order = json?.replay?.order ?? json?.order;
+  const inFlight = json?.replay?.inFlight ?? json?.config?.algorithm?.inFlight;
+  if (
+    !Array.isArray(order) ||
+    !order.every((id) => Number.isSafeInteger(id) && id >= 0) ||
+    !Number.isSafeInteger(inFlight) ||
+    (inFlight as number) < 1
+  )
+    throw new ConfigError(file, [
+      {
+        path: '/replay',
+        message:
+          "holds no steady-state run's order (expected a galapagos run --json result, or a checkpoint, of a steady-state run)",
+      },
+    ]);
+  return { order: order as number[], inFlight: inFlight as number };
+}
+
+/** `--seeds`, which makes an experiment of the run: refused beside what makes one run. */
+function seedsOf(flags: RunFlags): number[] {
+  const clash = (
+    [
+      ['--seed', flags.seed],
+      ['--resume', flags.resume],
+      ['--checkpoint', flags.checkpoint],
+    ] as const
+  ).find(([, value]) => value !== undefined);
+  if (clash)
+    throw new ConfigError('command line', [
+      { path: '--seeds', message: `cannot be combined with ${clash[0]} (one run, one seed)` },
+    ]);
+  try {
+    return parseSeeds(flags.seeds!);
+  } catch (error) {
+    throw new ConfigError('command line', [
+      { path: '--seeds', message: `${(error as Error).message} (e.g. 1..30 or 1,5,9)` },
+    ]);
+  }
+}
+
+/**
+ * A checkpoint is resumed as recorded: flags that would make it another run are refused;
+ * `--generations N` may continue it to N generations (applied once the checkpoint is checked).
+ */
+function refuseRunChanges(resume: EngineState, flags: RunFlags): void {
+  const changing = flagsChangingTheRun(flags, resume.config as never);
+  if (changing.length > 0)
+    throw new ConfigError('command line', [
+      {
+        path: '--resume',
+        message: `a resumed run keeps the checkpoint's settings; drop ${changing.join(', ')} (only --generations may change: it continues the run to that many generations)`,
+      },
+    ]);
+  const reached = resume.logbook.length - 1;
+  if (flags.generations !== undefined && flags.generations < reached)
+    throw new ConfigError('command line', [
+      {
+        path: '--generations',
+        message: `the checkpoint has recorded ${reached} generations after the initial one; give at least ${reached}`,
+      },
+    ]);
+}
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const json = Boolean(flags.json);
+  const quiet = Boolean(flags.quiet) || json;
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  try {
+    prepared = await prepare(flags);
+  } catch (error) {
+    return fail(error, json);
+  }
+  const { config, targetName } = prepared;
+  let { registry, resume } = prepared;
+  const problem = resume?.config.problem ?? config.run.problem;
+
+  const controller = new AbortController();
+  const interrupt = (signal: NodeJS.Signals) => controller.abort(new InterruptError(signal));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  // The utilisation shown as the run goes, once the target is open.
+  let utilisationNow: (() => number | undefined) | undefined;
+  const progress = createProgress({
+    bar: !quiet && process.stderr.isTTY === true,
+    utilisation: () => utilisationNow?.(),
+  });
+
+  let open: TargetConnection | undefined;
+  try {
+    open = await openTarget(config.targets[targetName]!, {
+      targets: config.targets,
+      name: targetName,
+      connections: config.dispatch.concurrency,
+      env: process.env,
+      problemModules: config.run.problems ?? [],
+      serverEntry: SERVER_ENTRY,
+    });
+    // A target that does not say what it serves within 30 s is not waited for longer.
+    const asking = AbortSignal.any([
+      controller.signal,
+      AbortSignal.timeout(Math.min(config.dispatch.timeoutMs, PROBLEMS_TIMEOUT_MS)),
+    ]);
+    registry = await withTargetProblem(registry, open.evaluator, targetName, problem, asking);
+    if (!resume) checkEngineConfig(config, registry);
+    const fingerprint = registry.fingerprint(problem);
+    checkResumeFingerprint(resume?.config.fingerprint, problem, fingerprint);
+    if (resume) {
+      // A checkpoint is input: checked in depth, so an edited one is refused on every target.
+      try {
+        assertResumableState(resume, registry);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new CheckpointError(true, `cannot resume from ${flags.resume}: ${reason}`);
+      }
+      if (flags.generations !== undefined) resume = extend(resume, flags.generations);
+    }
+    // The target must run this very code before it gets a batch.
+    const warnings = await checkTargetProblem(
+      open.evaluator,
+      targetName,
+      problem,
+      fingerprint,
+      asking,
+    );
+    for (const warning of warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
+    const multi =
+      registry.resolve(problem, resume?.config.params ?? config.run.params ?? {}).instance
+        .objectives !== undefined;
+    if (multi && config.run.onError)
+      throw new ConfigError(flags.config ?? DEFAULT_CONFIG, [
+        {
+          path: '/run/onError',
+          message: `"${problem}" has several objectives: a penalty fitness is for single-objective problems`,
+        },
+      ]);
+    if (prepared.seeds) {
+      await runSeeds({
+        seeds: prepared.seeds,
+        config,
+        registry,
+        evaluator: open.evaluator,
+        targetName,
+        json,
+        quiet,
+        signal: controller.signal,
+        progress,
+      });
+      return 0;
+    }
+    if (!quiet) {
+      process.stdout.write(
+        `target ${targetName} (${open.where}), problem ${problem}${fingerprint ? ` (${fingerprint})` : ''}, seed ${resume?.config.seed ?? config.run.seed}\n`,
+      );
+      process.stdout.write(`${logbookHeader(multi)}\n`);
+      for (const e of resume?.logbook ?? []) process.stdout.write(`${logbookLine(e)}\n`);
+    }
+    const evaluator = open.evaluator;
+    const [busyAtStart, runStarted] = [evaluator.busyMs?.(), performance.now()];
+    utilisationNow = () => utilisationOf(evaluator, busyAtStart, performance.now() - runStarted);
+    const result = await runEvolution({
+      run: config.run,
+      registry,
+      dispatch: config.dispatch,
+      evaluator: open.evaluator,
+      signal: controller.signal,
+      ...(resume ? { resume } : {}),
+      ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
+      ...(prepared.replay ? { replay: prepared.replay.order } : {}),
+      onProgress: progress.onProgress,
+      onRetry: progress.onRetry,
+      onGeneration: (entry) => {
+        progress.stop();
+        if (!quiet) process.stdout.write(`${logbookLine(entry)}\n`);
+      },
+    });
+    const rounds = result.logbook.length - (resume?.logbook.length ?? 0);
+    const { state: _state, ...rest } = result;
+    if (flags.report || flags.svg) {
+      const view = reportView({ target: targetName, ...rest }, 'this run');
+      if (!('error' in view)) await writeReports(view, flags, json);
+    }
+    if (json) {
+      process.stdout.write(
+        `${JSON.stringify({ ok: true, target: targetName, ...rest, ...reportPaths(flags) })}\n`,
+      );
+    } else {
+      for (const line of summary(result, targetName, config.run.cost?.ms, rounds))
+        process.stdout.write(`${line}\n`);
+    }
+    return 0;
+  } catch (error) {
+    progress.stop();
+    return fail(error, json);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    await open?.close();
+  }
+}
