@@ -1,6 +1,6 @@
 /**
  * A run as users make it: a fresh `galapagos run --config FILE --target T --json` process,
- * through the client package's bin (what npm installs), its result read from stdout. The
+ * through the CLI package's bin (what npm installs), its result read from stdout. The
  * suites put its figures beside the harness's (the same run in the bench process, warm).
  */
 import { execFile } from 'node:child_process';

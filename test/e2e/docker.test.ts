@@ -147,6 +147,31 @@ describe.skipIf(!engine)('docker target', () => {
     expect(outcome(viaDocker)).toBe(outcome(local));
   });
 
+  it('hosts runs: POST /v1/runs is 202 and the run ends with the embedded logbook; /dashboard is 200', async () => {
+    const submitted = await fetch(`${first.url}/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ run: run() }),
+    });
+    expect(submitted.status, logs(engine, first.name)).toBe(202);
+    const { id } = (await submitted.json()) as { id: string };
+    let detail: { status: string; logbook: unknown; bestIndividual?: unknown; error?: unknown };
+    for (let i = 0; ; i++) {
+      detail = (await (await fetch(`${first.url}/v1/runs/${id}`)).json()) as typeof detail;
+      if (detail.status === 'succeeded' || detail.status === 'failed') break;
+      if (i > 300) throw new Error(`the run did not end: ${JSON.stringify(detail)}`);
+      await sleep(100);
+    }
+    expect(detail.status, JSON.stringify(detail.error)).toBe('succeeded');
+    const local = await runCli(
+      { run: run(), targets: { embedded: { type: 'embedded', workers: 2 } } },
+      'embedded',
+    );
+    expect(outcome({ logbook: detail.logbook, best: detail.bestIndividual })).toBe(outcome(local));
+    const dashboard = await fetch(`${first.url}/dashboard`);
+    expect(dashboard.status).toBe(200);
+  });
+
   it('carries fitness vectors: an NSGA-II run through the container gives the embedded front', async () => {
     const config = {
       run: multiObjectiveRun(),

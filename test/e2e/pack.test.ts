@@ -1,4 +1,4 @@
-// As a new user outside this repository: the three packages packed (`pnpm pack`), installed
+// As a new user outside this repository: the four packages packed (`pnpm pack`), installed
 // with npm into an empty folder, then `npx galapagos init` and `npx galapagos run`.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,7 +15,7 @@ const root = mkdtempSync(join(tmpdir(), 'galapagos-pack-'));
 const app = join(root, 'app');
 
 beforeAll(async () => {
-  for (const name of ['core', 'server', 'client'])
+  for (const name of ['core', 'client', 'server', 'cli'])
     await exec('pnpm', ['pack', '--pack-destination', root], {
       cwd: join(repoRoot, 'packages', name),
     });
@@ -41,9 +41,9 @@ const npx = (args: string[]) =>
   });
 
 describe('installed from the packed packages', () => {
-  it('galapagos --version prints the installed client version', async () => {
+  it('galapagos --version prints the installed CLI version', async () => {
     const { version } = JSON.parse(
-      readFileSync(join(app, 'node_modules/@galapagos/client/package.json'), 'utf8'),
+      readFileSync(join(app, 'node_modules/@galapagos/cli/package.json'), 'utf8'),
     ) as { version: string };
     expect((await npx(['--version'])).stdout).toBe(`${version}\n`);
   });

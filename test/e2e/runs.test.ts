@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../../packages/core/test-fixtures/redis.mjs';
 import { writeUserProject } from '../../packages/core/test-fixtures/user-project.mjs';
-import { cli, outcome, runCli } from './helpers.js';
+import { cli, outcome, repoRoot, runCli } from './helpers.js';
 
 const project = writeUserProject();
 const serverMain = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
@@ -33,25 +33,35 @@ interface Server {
   stop(): Promise<number | null>;
 }
 
-/** A server with the run service, up once `/health` answers: `galapagos-server` itself, or `galapagos serve`. */
+/**
+ * A server with the run service, up once `/health` answers: `galapagos-server` itself
+ * (`node …/main.js`), `galapagos serve`, or `pnpm serve` from the repository root (in a
+ * process group of its own, ended as a group: pnpm's children are its server).
+ */
 async function startServer(
-  options: { port?: number; env?: Record<string, string>; via?: 'serve' | 'main' } = {},
+  options: { port?: number; env?: Record<string, string>; via?: 'serve' | 'main' | 'pnpm' } = {},
 ): Promise<Server> {
   const port = options.port ?? (await freePort());
   const viaServe = options.via === 'serve';
+  const viaPnpm = options.via === 'pnpm';
   const child = spawn(
-    process.execPath,
+    viaPnpm ? 'pnpm' : process.execPath,
     viaServe
       ? [cli, 'serve', '--port', String(port), '--workers', '2', '--problems', project.fitness]
-      : [serverMain],
+      : viaPnpm
+        ? ['--silent', 'serve']
+        : [serverMain],
     {
-      cwd: project.dir,
+      cwd: viaPnpm ? repoRoot : project.dir,
+      detached: viaPnpm,
       env: {
         ...process.env,
         PORT: String(port),
         GALAPAGOS_WORKERS: '2',
         GALAPAGOS_LOG_LEVEL: 'warn',
         ...(viaServe ? {} : { GALAPAGOS_PROBLEMS: project.fitness }),
+        // Runs kept beside the project, wherever the server's working directory is.
+        ...(viaPnpm ? { GALAPAGOS_RUNS_DIR: mkdtempSync(join(tmpdir(), 'galapagos-runs-')) } : {}),
         ...options.env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -63,6 +73,8 @@ async function startServer(
     stderr += c;
   });
   const url = `http://127.0.0.1:${port}`;
+  const signal = (name: NodeJS.Signals) =>
+    viaPnpm ? process.kill(-child.pid!, name) : child.kill(name);
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${stderr}`);
     if (
@@ -81,12 +93,12 @@ async function startServer(
     log: () => stderr,
     kill: async () => {
       const exit = once(child, 'exit');
-      child.kill('SIGKILL');
+      signal('SIGKILL');
       await exit;
     },
     stop: async () => {
       const exit = once(child, 'exit');
-      child.kill('SIGTERM');
+      signal('SIGTERM');
       return ((await exit) as [number | null])[0];
     },
   };
@@ -194,6 +206,43 @@ async function readEvents(
   }
   return events;
 }
+
+describe('every listening server hosts runs', () => {
+  it.each([
+    ['pnpm serve', 'pnpm'],
+    ['the galapagos-server bin run with node', 'main'],
+    ['galapagos serve', 'serve'],
+  ] as const)(
+    '%s: POST /v1/runs is 202 and the run ends with the embedded logbook; /dashboard is 200',
+    async (_name, via) => {
+      const server = await startServer({
+        via,
+        env: { GALAPAGOS_RUNS_DIR: mkdtempSync(join(tmpdir(), 'galapagos-runs-')) },
+      });
+      try {
+        const run = { problem: 'curve-fit', population: 16, generations: 4, seed: 7 };
+        const submitted = await fetch(`${server.url}/v1/runs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ run }),
+        });
+        expect(submitted.status, server.log()).toBe(202);
+        const { id } = (await submitted.json()) as { id: string };
+        const done = await until(
+          () => detail(server.url, id),
+          (d) => d.status === 'succeeded' || d.status === 'failed',
+        );
+        expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+        expect(outcomeOf(done)).toBe(await embedded(config(server.url, run)));
+        const dashboard = await fetch(`${server.url}/dashboard`);
+        expect(dashboard.status).toBe(200);
+        expect(await dashboard.text()).toMatch(/<!doctype html>/i);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+});
 
 describe('runs on a server (POST /v1/runs)', () => {
   let server: Server;
@@ -324,6 +373,29 @@ describe('runs on a server (POST /v1/runs)', () => {
     });
     expect(body.status).toBe(400);
     expect(await body.json()).toMatchObject({ code: 'GALAPAGOS_ERR_INVALID_CONFIG' });
+  });
+
+  it('refuses a penalty fitness on a multi-objective problem at submit, as galapagos run does', async () => {
+    const run = { problem: 'zdt1', population: 8, generations: 2, onError: { penalty: 1e9 } };
+    const reply = await fetch(`${server.url}/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ run }),
+    });
+    expect(reply.status).toBe(400);
+    const refused = (await reply.json()) as { code: string; message: string };
+    expect(refused.code).toBe('GALAPAGOS_ERR_INVALID_CONFIG');
+    const rule =
+      '/run/onError: "zdt1" has several objectives: a penalty fitness is for single-objective problems';
+    expect(refused.message).toContain(rule);
+    // Nothing was queued.
+    const listed = (await (await fetch(`${server.url}/v1/runs`)).json()) as { problem: string }[];
+    expect(listed.map((r) => r.problem)).not.toContain('zdt1');
+    // The CLI refuses the same run with the same words, before any target is opened.
+    const file = config(server.url, { ...run, problems: undefined });
+    const local = await runCli(['run', '--config', file, '--target', 'embedded']);
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain(rule);
   });
 
   it('writes a report and an SVG from a result, and prints their paths', async () => {

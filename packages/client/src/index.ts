@@ -40,6 +40,14 @@ export { median } from './median.js';
 export { type Plan, type ProbeFigures, predict, type RunShape } from './plan/model.js';
 export { probeFigures } from './plan/probe.js';
 export { simulateSends } from './plan/simulate.js';
+export {
+  checkRun,
+  PROBLEMS_TIMEOUT_MS,
+  type PreparedRun,
+  type PrepareRunOptions,
+  prepareRun,
+  runProblems,
+} from './prepare.js';
 export { checkResumeFingerprint, checkTargetProblem, withTargetProblem } from './problems.js';
 export {
   engineConfig,

@@ -6,18 +6,13 @@
 
 import {
   ConfigError,
-  checkTargetProblem,
-  engineConfig,
-  openTarget,
+  type PreparedRun,
   predict,
+  prepareRun,
   probeFigures,
   selectTarget,
   simulateSends,
-  type TargetConnection,
-  withTargetProblem,
 } from '@galapagos/client';
-import { isGalapagosError, resolveConfig } from '@galapagos/core';
-import { loadProblemModules } from '@galapagos/core/runtime';
 import { SERVER_ENTRY } from '@galapagos/server/entries';
 import { fail } from '../fail.js';
 import { type ConfigFlags, configFor, DEFAULT_CONFIG } from '../flags.js';
@@ -33,41 +28,24 @@ const seconds = (ms: number) =>
 
 export async function planCommand(flags: PlanFlags): Promise<number> {
   const json = Boolean(flags.json);
-  let open: TargetConnection | undefined;
+  let open: PreparedRun | undefined;
   try {
     const config = await configFor(flags);
     const picked = selectTarget(config, flags.target);
     if ('path' in picked) throw new ConfigError(flags.config ?? DEFAULT_CONFIG, [picked]);
-    const asUsage = (error: unknown) => (isGalapagosError(error) ? ConfigError.from(error) : error);
-    let { registry } = await loadProblemModules(config.run.problems ?? []).catch((error) => {
-      throw asUsage(error);
-    });
-    open = await openTarget(picked.target, {
-      name: picked.name,
-      connections: config.dispatch.concurrency,
-      env: process.env,
-      problemModules: config.run.problems ?? [],
-      targets: config.targets,
-      serverEntry: SERVER_ENTRY,
-    });
     const signal = AbortSignal.timeout(Math.min(config.dispatch.timeoutMs, 120_000));
-    const problem = config.run.problem;
-    registry = await withTargetProblem(registry, open.evaluator, picked.name, problem, signal);
-    const fingerprint = registry.fingerprint(problem);
-    for (const warning of await checkTargetProblem(
-      open.evaluator,
-      picked.name,
-      problem,
-      fingerprint,
+    open = await prepareRun({
+      run: config.run,
+      dispatch: config.dispatch,
+      target: { name: picked.name, config: picked.target },
+      targets: config.targets,
       signal,
-    ))
-      process.stderr.write(`galapagos: warning: ${warning}\n`);
-    let engine: ReturnType<typeof resolveConfig>;
-    try {
-      engine = resolveConfig(engineConfig(config.run, fingerprint), registry);
-    } catch (error) {
-      throw asUsage(error);
-    }
+      env: process.env,
+      serverEntry: SERVER_ENTRY,
+      source: flags.config ?? DEFAULT_CONFIG,
+    });
+    const { registry, engine, problem, fingerprint } = open;
+    for (const warning of open.warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
     // The run's shape: what each generation sends, from the engine itself.
     const shape = await simulateSends(engine, registry, {
       cache: config.dispatch.cache,
@@ -75,7 +53,7 @@ export async function planCommand(flags: PlanFlags): Promise<number> {
     });
     const later = [...shape.sent.slice(1)].sort((a, b) => a - b);
     const figures = await probeFigures(
-      open.evaluator,
+      open.connection.evaluator,
       engine,
       registry,
       { problem, params: engine.params, cost: config.run.cost, fingerprint },
@@ -94,7 +72,7 @@ export async function planCommand(flags: PlanFlags): Promise<number> {
       return 0;
     }
     const lines = [
-      `plan for target ${picked.name} (${open.where}): ${problem}, population ${engine.population}, ${plan.generations} generations`,
+      `plan for target ${picked.name} (${open.connection.where}): ${problem}, population ${engine.population}, ${plan.generations} generations`,
       `  evaluations    ${plan.evaluations} (${plan.sent} sent, the rest from the cache)`,
       `  wall time      ${seconds(plan.wallMs)}`,
       `  evaluations/s  ${plan.evalsPerSecond.toFixed(0)}`,

@@ -1,30 +1,18 @@
 /** `galapagos run`: evolve, sending every generation to the chosen target. */
 import { readFile } from 'node:fs/promises';
 import {
-  CheckpointError,
-  type Config,
   ConfigError,
-  checkResumeFingerprint,
-  checkTargetProblem,
-  engineConfig,
+  checkRun,
   InterruptError,
-  openTarget,
+  type PreparedRun,
+  prepareRun,
   readCheckpoint,
   runEvolution,
+  runProblems,
   selectTarget,
-  type TargetConnection,
   utilisationOf,
-  withTargetProblem,
 } from '@galapagos/client';
-import {
-  assertResumableState,
-  type EngineState,
-  extend,
-  isGalapagosError,
-  type ProblemRegistry,
-  resolveConfig,
-} from '@galapagos/core';
-import { loadProblemModules } from '@galapagos/core/runtime';
+import type { EngineState } from '@galapagos/core';
 import { SERVER_ENTRY } from '@galapagos/server/entries';
 import { reportView } from '@galapagos/server/report';
 import { parseSeeds } from '../experiment.js';
@@ -35,21 +23,12 @@ import { createProgress } from '../progress.js';
 import { runSeeds } from './experiment.js';
 import { reportPaths, writeReports } from './report.js';
 
-/** Longest wait for a target's problem list before the first batch. */
-const PROBLEMS_TIMEOUT_MS = 30_000;
-
-/** Core's input errors (a module, params, a definition) are bad usage: exit code 2. */
-const asUsage = (error: unknown): unknown =>
-  isGalapagosError(error) ? ConfigError.from(error) : error;
-
 /** What the run needs before any target is opened: config, target name, problems, checkpoint. */
 async function prepare(flags: RunFlags) {
   const config = await configFor(flags);
   const picked = selectTarget(config, flags.target);
   if ('path' in picked) throw new ConfigError(flags.config ?? DEFAULT_CONFIG, [picked]);
-  const { registry } = await loadProblemModules(config.run.problems ?? []).catch((error) => {
-    throw asUsage(error);
-  });
+  const registry = await runProblems(config.run);
   const seeds = flags.seeds === undefined ? undefined : seedsOf(flags);
   const replay = flags.replay === undefined ? undefined : await replayOf(flags.replay);
   if (replay) {
@@ -66,16 +45,9 @@ async function prepare(flags: RunFlags) {
   const resume = flags.resume ? await readCheckpoint(flags.resume) : undefined;
   if (resume) refuseRunChanges(resume, flags);
   // A problem no module defines may still be the target's: checked once it is open.
-  if (!resume && registry.has(config.run.problem)) checkEngineConfig(config, registry);
+  if (!resume && registry.has(config.run.problem))
+    checkRun(config.run, registry, flags.config ?? DEFAULT_CONFIG);
   return { config, targetName: picked.name, registry, resume, seeds, replay };
-}
-
-function checkEngineConfig(config: Config, registry: ProblemRegistry): void {
-  try {
-    resolveConfig(engineConfig(config.run), registry);
-  } catch (error) {
-    throw asUsage(error);
-  }
 }
 
 /** The order of completions (and evaluations in flight) a `--replay` file recorded. */
@@ -165,8 +137,6 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     return fail(error, json);
   }
   const { config, targetName } = prepared;
-  let { registry, resume } = prepared;
-  const problem = resume?.config.problem ?? config.run.problem;
 
   const controller = new AbortController();
   const interrupt = (signal: NodeJS.Signals) => controller.abort(new InterruptError(signal));
@@ -179,60 +149,30 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     utilisation: () => utilisationNow?.(),
   });
 
-  let open: TargetConnection | undefined;
+  let open: PreparedRun | undefined;
   try {
-    open = await openTarget(config.targets[targetName]!, {
+    open = await prepareRun({
+      run: config.run,
+      dispatch: config.dispatch,
+      target: { name: targetName, config: config.targets[targetName]! },
       targets: config.targets,
-      name: targetName,
-      connections: config.dispatch.concurrency,
+      registry: prepared.registry,
+      ...(prepared.resume ? { resume: prepared.resume } : {}),
+      ...(flags.generations !== undefined ? { generations: flags.generations } : {}),
+      signal: controller.signal,
       env: process.env,
-      problemModules: config.run.problems ?? [],
       serverEntry: SERVER_ENTRY,
+      source: flags.config ?? DEFAULT_CONFIG,
+      ...(flags.resume ? { resumeSource: flags.resume } : {}),
     });
-    // A target that does not say what it serves within 30 s is not waited for longer.
-    const asking = AbortSignal.any([
-      controller.signal,
-      AbortSignal.timeout(Math.min(config.dispatch.timeoutMs, PROBLEMS_TIMEOUT_MS)),
-    ]);
-    registry = await withTargetProblem(registry, open.evaluator, targetName, problem, asking);
-    if (!resume) checkEngineConfig(config, registry);
-    const fingerprint = registry.fingerprint(problem);
-    checkResumeFingerprint(resume?.config.fingerprint, problem, fingerprint);
-    if (resume) {
-      // A checkpoint is input: checked in depth, so an edited one is refused on every target.
-      try {
-        assertResumableState(resume, registry);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new CheckpointError(true, `cannot resume from ${flags.resume}: ${reason}`);
-      }
-      if (flags.generations !== undefined) resume = extend(resume, flags.generations);
-    }
-    // The target must run this very code before it gets a batch.
-    const warnings = await checkTargetProblem(
-      open.evaluator,
-      targetName,
-      problem,
-      fingerprint,
-      asking,
-    );
-    for (const warning of warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
-    const multi =
-      registry.resolve(problem, resume?.config.params ?? config.run.params ?? {}).instance
-        .objectives !== undefined;
-    if (multi && config.run.onError)
-      throw new ConfigError(flags.config ?? DEFAULT_CONFIG, [
-        {
-          path: '/run/onError',
-          message: `"${problem}" has several objectives: a penalty fitness is for single-objective problems`,
-        },
-      ]);
+    const { registry, resume, problem, fingerprint, multiObjective: multi } = open;
+    for (const warning of open.warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
     if (prepared.seeds) {
       await runSeeds({
         seeds: prepared.seeds,
         config,
         registry,
-        evaluator: open.evaluator,
+        evaluator: open.connection.evaluator,
         targetName,
         json,
         quiet,
@@ -243,19 +183,19 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     }
     if (!quiet) {
       process.stdout.write(
-        `target ${targetName} (${open.where}), problem ${problem}${fingerprint ? ` (${fingerprint})` : ''}, seed ${resume?.config.seed ?? config.run.seed}\n`,
+        `target ${targetName} (${open.connection.where}), problem ${problem}${fingerprint ? ` (${fingerprint})` : ''}, seed ${resume?.config.seed ?? config.run.seed}\n`,
       );
       process.stdout.write(`${logbookHeader(multi)}\n`);
       for (const e of resume?.logbook ?? []) process.stdout.write(`${logbookLine(e)}\n`);
     }
-    const evaluator = open.evaluator;
+    const evaluator = open.connection.evaluator;
     const [busyAtStart, runStarted] = [evaluator.busyMs?.(), performance.now()];
     utilisationNow = () => utilisationOf(evaluator, busyAtStart, performance.now() - runStarted);
     const result = await runEvolution({
       run: config.run,
       registry,
       dispatch: config.dispatch,
-      evaluator: open.evaluator,
+      evaluator,
       signal: controller.signal,
       ...(resume ? { resume } : {}),
       ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),

@@ -314,8 +314,9 @@ describe('small cost-free batches', () => {
       expect(await pool.evaluate(batch)).toEqual(expected);
       const threaded = pool.stats().completed;
       expect(threaded).toBeGreaterThan(before);
-      // Measured: in place from now on.
-      expect(await pool.evaluate(batch)).toEqual(expected);
+      // Measured: the threads' wall time includes the fitness time measured in them, so the
+      // next batch runs in place. (Later ones compare the in-place measure with the threads':
+      // on a machine busy enough to slow the in-place run, the threads may win again.)
       expect(await pool.evaluate(batch)).toEqual(expected);
       expect(pool.stats().completed).toBe(threaded);
       // Another genome length is another measure: to the threads again.
@@ -347,10 +348,10 @@ describe('small cost-free batches', () => {
         ...(inlineMaxMs === undefined ? {} : { inlineMaxMs }),
       });
       try {
-        // Measured on the thread first (never measured, many genes), then decided.
+        // Measured on the thread first (never measured, many genes), then decided (later
+        // batches compare the in-place measure with the threads', which load can tip).
         await pool.evaluate(batch);
         const measured = pool.stats().completed;
-        await pool.evaluate(batch);
         await pool.evaluate(batch);
         expect(pool.stats().completed === measured).toBe(inPlace);
       } finally {

@@ -1,36 +1,24 @@
 /**
- * Carries one run of a server from where its record stands to its end: opens its target,
- * checks that the target serves the same problem code, and evolves, handing the record back
+ * Carries one run of a server from where its record stands to its end: prepares it as every
+ * run is (`prepareRun`: its target opened, the problem code and the checkpoint checked, the
+ * rules that span fields), and evolves, handing the record back
  * after every generation (the service persists it, then tells watchers). A record with a
  * state is resumed from it, so a restarted server finishes the run identically.
  */
 
 import {
   ClientError,
-  ConfigError,
-  checkResumeFingerprint,
-  checkTargetProblem,
   type Evaluator,
-  engineConfig,
-  openTarget,
+  type PrepareRunOptions,
+  prepareRun,
   runEvolution,
   type Target,
   type TargetConnection,
-  withTargetProblem,
 } from '@galapagos/client';
-import {
-  assertResumableState,
-  type EngineState,
-  isGalapagosError,
-  type ProblemRegistry,
-  resolveConfig,
-} from '@galapagos/core';
+import { type EngineState, isGalapagosError, type ProblemRegistry } from '@galapagos/core';
 import { SERVER_ENTRY } from '../entries.js';
 import type { RunRecord } from './record.js';
 import { SELF_TARGET } from './submission.js';
-
-/** Longest wait for a target's problem list before the first batch. */
-const PROBLEMS_TIMEOUT_MS = 30_000;
 
 export interface ExecuteContext {
   /** The server's own pool, in-process (see `self.ts`). */
@@ -60,29 +48,13 @@ export function recordedError(error: unknown): { code: string; message: string }
 
 const now = () => new Date().toISOString();
 
-/** The record's target: the server's own pool, or one of its config's targets. */
-async function openRunTarget(
-  record: RunRecord,
-  context: ExecuteContext,
-): Promise<TargetConnection> {
-  if (record.target === SELF_TARGET)
-    return {
-      evaluator: context.self,
-      servers: [],
-      where: "this server's pool",
-      close: async () => {},
-    };
-  const target = context.targets[record.target];
-  if (!target) throw new Error(`target "${record.target}" is no longer configured`);
-  return openTarget(target, {
-    targets: context.targets,
-    name: record.target,
-    connections: record.dispatch.concurrency,
-    env: context.env,
-    problemModules: context.problemModules,
-    serverEntry: SERVER_ENTRY,
-  });
-}
+/** The server's own pool as an open target (it stays open when the run ends). */
+const selfConnection = (context: ExecuteContext): TargetConnection => ({
+  evaluator: context.self,
+  servers: [],
+  where: "this server's pool",
+  close: async () => {},
+});
 
 /** Runs the record's evolution to its end; resolves with the last record (never rejects on run failure). */
 export async function executeRun(
@@ -91,42 +63,34 @@ export async function executeRun(
   hooks: ExecuteHooks,
 ): Promise<RunRecord> {
   let record = start;
-  const open = await openRunTarget(record, context);
+  let target: PrepareRunOptions['target'];
+  if (record.target === SELF_TARGET)
+    target = { name: SELF_TARGET, connection: selfConnection(context) };
+  else {
+    const config = context.targets[record.target];
+    if (!config) throw new Error(`target "${record.target}" is no longer configured`);
+    target = { name: record.target, config };
+  }
+  const open = await prepareRun({
+    run: record.run,
+    dispatch: record.dispatch,
+    target,
+    targets: context.targets,
+    registry: context.registry,
+    ...(record.state ? { resume: record.state as EngineState } : {}),
+    signal: hooks.signal,
+    env: context.env,
+    serverEntry: SERVER_ENTRY,
+    source: `run ${record.id}`,
+  });
   try {
-    const problem = record.run.problem;
-    const asking = AbortSignal.any([hooks.signal, AbortSignal.timeout(PROBLEMS_TIMEOUT_MS)]);
-    const registry = await withTargetProblem(
-      context.registry,
-      open.evaluator,
-      record.target,
-      problem,
-      asking,
-    );
-    const fingerprint = registry.fingerprint(problem);
-    const resume = record.state as EngineState | undefined;
-    if (resume) {
-      checkResumeFingerprint(resume.config.fingerprint, problem, fingerprint);
-      assertResumableState(resume, registry);
-    } else {
-      try {
-        resolveConfig(engineConfig(record.run), registry);
-      } catch (error) {
-        throw isGalapagosError(error) ? ConfigError.from(error) : error;
-      }
-    }
-    for (const warning of await checkTargetProblem(
-      open.evaluator,
-      record.target,
-      problem,
-      fingerprint,
-      asking,
-    ))
-      hooks.warn(warning);
+    for (const warning of open.warnings) hooks.warn(warning);
+    const { registry, resume } = open;
     const result = await runEvolution({
       run: record.run,
       registry,
       dispatch: record.dispatch,
-      evaluator: open.evaluator,
+      evaluator: open.connection.evaluator,
       signal: hooks.signal,
       ...(resume ? { resume } : {}),
       onGeneration: async (entry, state, stats) => {

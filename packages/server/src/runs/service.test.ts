@@ -152,10 +152,11 @@ describe('the run service', () => {
 
   it('records a failing run with its coded reason', async () => {
     const { runs } = await service();
-    const { id } = await runs.submit({ run: { ...RUN, params: { length: 0 } }, target: 'here' });
+    // A problem the server does not know may be its target's: it fails when the run starts.
+    const { id } = await runs.submit({ run: { ...RUN, problem: 'nosuch' }, target: 'here' });
     const done = await finished(runs, id);
     expect(done.status).toBe('failed');
-    expect(done.error?.code).toBe('GALAPAGOS_ERR_INVALID_PARAMS');
+    expect(done.error?.code).toBe('GALAPAGOS_ERR_UNKNOWN_PROBLEM');
     await runs.stop();
   });
 
@@ -171,6 +172,16 @@ describe('the run service', () => {
     );
     expect(await refusal({ run: RUN, priority: 1 })).toMatch(/\/priority: is not a field/);
     expect(await refusal({ run: { ...RUN, population: 1 } })).toMatch(/\/run\/population/);
+    // The rules that span fields, as galapagos run applies them (checkRun).
+    expect(
+      await refusal({ run: { problem: 'zdt1', population: 8, onError: { penalty: 1 } } }),
+    ).toMatch(/^GALAPAGOS_ERR_INVALID_CONFIG: .*\/run\/onError: "zdt1" has several objectives/);
+    expect(await refusal({ run: { ...RUN, params: { length: 0 } } })).toMatch(
+      /^GALAPAGOS_ERR_INVALID_PARAMS: invalid params for "onemax": \/length must be >= 1/,
+    );
+    expect(await refusal({ run: { ...RUN, crossover: { name: 'cxOrdered' } } })).toMatch(
+      /^GALAPAGOS_ERR_INVALID_CONFIG: .*cxOrdered/,
+    );
     expect(await refusal({ run: RUN, target: 'lambda' })).toMatch(
       /^GALAPAGOS_ERR_UNKNOWN_TARGET: unknown target "lambda": this server evaluates on self, here/,
     );

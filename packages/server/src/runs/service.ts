@@ -24,7 +24,7 @@ import {
 } from './record.js';
 import { selfEvaluator } from './self.js';
 import type { RunStore } from './store.js';
-import { checkSubmission } from './submission.js';
+import { checkRunRules, checkSubmission } from './submission.js';
 
 export interface RunServiceLog {
   info(message: string): void;
@@ -191,6 +191,7 @@ export function createRunService(options: RunServiceOptions): RunService {
         targets: Object.keys(options.context.targets),
         maxEvaluations: options.maxEvaluations,
       });
+      checkRunRules(submission, self?.registry);
       const held = (await unfinished()).length;
       if (held >= options.maxQueued)
         throw new RunServiceError(

@@ -4,8 +4,14 @@
  * submitted over HTTP means what the same config means to `galapagos run`.
  */
 
-import { type DispatchConfig, type RunConfig, validateConfig } from '@galapagos/client';
-import type { ConfigIssue } from '@galapagos/core';
+import {
+  ConfigError,
+  checkRun,
+  type DispatchConfig,
+  type RunConfig,
+  validateConfig,
+} from '@galapagos/client';
+import type { ConfigIssue, ProblemRegistry } from '@galapagos/core';
 import { RunServiceError } from './errors.js';
 
 /** The server's own worker pool. */
@@ -68,4 +74,20 @@ export function checkSubmission(body: unknown, limits: SubmissionLimits): Submis
       `the run asks for up to ${evaluations} evaluations (population ${population} × ${generations + 1} generations); this server takes runs of at most ${limits.maxEvaluations} (GALAPAGOS_MAX_RUN_EVALUATIONS)`,
     );
   return { run: checked.config.run, dispatch: checked.config.dispatch, target: name };
+}
+
+/**
+ * The rules of the run that span fields, as `galapagos run` applies them (`checkRun`: params,
+ * operators that fit the genome, a penalty only for a single objective), where this server
+ * knows the problem; a problem only the run's target serves is checked when the run starts.
+ */
+export function checkRunRules(submission: Submission, registry: ProblemRegistry | undefined): void {
+  if (!registry?.has(submission.run.problem)) return;
+  try {
+    checkRun(submission.run, registry, 'the run');
+  } catch (error) {
+    if (error instanceof ConfigError && error.code === 'GALAPAGOS_ERR_CONFIG')
+      throw invalid(error.issues);
+    throw error;
+  }
 }
