@@ -45,7 +45,7 @@ if (command === 'remove') {
   run(serverless, ['remove', ...args]);
   process.exit(0);
 }
-run(process.execPath, ['prepare.mjs']);
+// `serverless deploy` bundles the workers and the modules itself (plugins/galapagos.cjs).
 run(serverless, ['deploy', ...args]);
 const info = run(serverless, ['info', '--verbose', ...args], true);
 const endpoint = /HttpApiUrl:\s*(\S+)/.exec(info)?.[1];

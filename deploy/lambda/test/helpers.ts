@@ -13,13 +13,13 @@ export const sls = (args: string[]) =>
   promisify(execFile)(serverless, args, { cwd: service, env, maxBuffer: 16 * 1024 * 1024 });
 
 /** serverless-offline on free ports (see offline.mjs). */
-export const startOffline = startOfflineModule as () => Promise<{
+export const startOffline = startOfflineModule as (env?: Record<string, string>) => Promise<{
   http: string;
   invoke: string;
   stop: () => Promise<void>;
 }>;
 
-/** The client CLI, as the tests run it. */
+/** The galapagos CLI, as the tests run it. */
 export const cli = fileURLToPath(
   new URL('../../../packages/cli/dist/galapagos.mjs', import.meta.url),
 );

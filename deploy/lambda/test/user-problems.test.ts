@@ -1,5 +1,7 @@
-// A user's problem module in the Lambda package: bundled by prepare.mjs into the zip, served
-// by the unzipped handler and under serverless-offline, with the same logbook as embedded.
+// A user's problem module in the Lambda package, through the Serverless Framework's own
+// commands run in this folder (`GALAPAGOS_PROBLEMS=… serverless package`, `serverless offline`):
+// bundled into the zip by the local plugin, served by the unzipped handler and under
+// serverless-offline, with the same logbook as embedded.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcome } from '../../../packages/core/test-fixtures/adapters.mjs';
 import { writeUserProject } from '../../../packages/core/test-fixtures/user-project.mjs';
-import { service, sls, startOffline } from './helpers.js';
+import { service, startOffline } from './helpers.js';
 
 const cli = fileURLToPath(new URL('../../../packages/cli/dist/galapagos.mjs', import.meta.url));
 const exec = promisify(execFile);
@@ -50,10 +52,12 @@ beforeAll(async () => {
     }),
   );
   embedded = await runCli(['--target', 'embedded']);
-  // Relative to the folder the command starts in, as `pnpm deploy:lambda` resolves it.
-  await prepare('fitness.ts');
   out = await mkdtemp(join(tmpdir(), 'galapagos-sls-user-'));
-  await sls(['package', '--package', out]);
+  // As a user runs it: the package's own serverless, in this folder, the module by its path.
+  await exec('pnpm', ['exec', 'serverless', 'package', '--package', out], {
+    cwd: service,
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', GALAPAGOS_PROBLEMS: project.fitness },
+  });
 });
 afterAll(async () => {
   await prepare('');
@@ -99,7 +103,7 @@ describe('a user problem module on Lambda', () => {
   });
 
   it('galapagos run --target lambda under serverless-offline gives the embedded logbook', async () => {
-    const offline = await startOffline();
+    const offline = await startOffline({ GALAPAGOS_PROBLEMS: project.fitness });
     try {
       const config = join(project.dir, 'lambda.json');
       await writeFile(

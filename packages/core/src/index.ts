@@ -152,7 +152,17 @@ export {
   type RandomState,
   seedState,
 } from './random.js';
-export { RUN_ERROR_CODES, type RunErrorCode } from './run-api.js';
+export {
+  RUN_ERROR_CODES,
+  RUN_STATUS_VALUES,
+  RunDetailSchema,
+  type RunErrorCode,
+  RunEventSchema,
+  RunGenerationEventSchema,
+  RunListSchema,
+  RunStateSchema,
+  RunSummarySchema,
+} from './run-api.js';
 export { type ConfigIssue, issuesLine, schemaIssues } from './schema-issues.js';
 export {
   COST_MODES,

@@ -9,6 +9,19 @@ import type { RunHost, RunService } from './service.js';
 /** An error as the run service raises them: a code and a message. */
 const coded = (code: string, message: string) => Object.assign(new Error(message), { code });
 
+/** A run's summary as the service gives it. */
+const summary = (id: string, status: string) => ({
+  id,
+  status,
+  problem: 'onemax',
+  target: 'self',
+  seed: 1,
+  generation: 2,
+  generations: 2,
+  createdAt: '2026-12-07T00:00:00.000Z',
+  updatedAt: '2026-12-07T00:00:00.000Z',
+});
+
 /** A run service in memory: one known run `abcdef01` with three generations, then its end. */
 function fakeService() {
   const calls: { method: string; args: unknown[] }[] = [];
@@ -36,19 +49,19 @@ function fakeService() {
           'the run is invalid: /run/population: must be >= 2',
         );
       if (run?.population === 999) throw coded('GALAPAGOS_ERR_TOO_MANY_RUNS', 'full');
-      return { id: 'abcdef01', status: 'queued' };
+      return summary('abcdef01', 'queued');
     },
-    list: async () => [{ id: 'abcdef01' }],
+    list: async () => [summary('abcdef01', 'running')],
     get: async (id: string) => {
       if (id !== 'abcdef01') throw coded('GALAPAGOS_ERR_RUN_NOT_FOUND', `no run "${id}"`);
-      return { id, status: 'running' };
+      return { ...summary(id, 'running'), logbook: [], stats: [], hallOfFame: [], resumed: 0 };
     },
     state: async (id: string) => ({ format: 'galapagos/state', id }),
-    cancel: async (id: string) => ({ id, status: 'cancelled' }),
+    cancel: async (id: string) => summary(id, 'cancelled'),
     async *events(id: string, after: number) {
       record('events', id, after);
       for (const e of events) if ('id' in e && Number(e.id) > after) yield e;
-      yield { event: 'end', data: { id, status: 'succeeded' } };
+      yield { event: 'end', data: summary(id, 'succeeded') };
     },
     dashboardFile: (name: string) =>
       name === ''
@@ -88,10 +101,38 @@ describe('the run API over a run service', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'GALAPAGOS_ERR_RUN_NOT_FOUND' });
     expect((await app.inject({ url: '/v1/runs/not-an-id!' })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'DELETE', url: '/v1/runs/abcdef01' })).json()).toEqual({
-      id: 'abcdef01',
-      status: 'cancelled',
+    expect((await app.inject({ method: 'DELETE', url: '/v1/runs/abcdef01' })).json()).toEqual(
+      summary('abcdef01', 'cancelled'),
+    );
+  });
+
+  it('declares a response schema on every run route, so /docs shows what each returns', async () => {
+    app = await testApp({ runs: fakeService() });
+    const doc = (await app.inject({ url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const schemaOf = (path: string, method: string, status: string) => {
+      const reply = doc.paths[path]?.[method]?.responses[status] as
+        | { content?: Record<string, { schema?: { properties?: object; items?: object } }> }
+        | undefined;
+      return Object.values(reply?.content ?? {})[0]?.schema;
+    };
+    const summaryFields = ['id', 'status', 'problem', 'generation', 'best'];
+    expect(Object.keys(schemaOf('/v1/runs', 'post', '202')?.properties ?? {})).toEqual(
+      expect.arrayContaining(summaryFields),
+    );
+    expect(schemaOf('/v1/runs', 'get', '200')?.items).toMatchObject({
+      properties: expect.objectContaining({ id: expect.anything() }),
     });
+    expect(Object.keys(schemaOf('/v1/runs/{id}', 'get', '200')?.properties ?? {})).toEqual(
+      expect.arrayContaining([...summaryFields, 'logbook', 'hallOfFame', 'bestIndividual']),
+    );
+    expect(schemaOf('/v1/runs/{id}', 'delete', '200')?.properties).toHaveProperty('status');
+    expect(schemaOf('/v1/runs/{id}/state', 'get', '200')).toBeDefined();
+    const events = doc.paths['/v1/runs/{id}/events']?.get?.responses['200'] as {
+      content: Record<string, unknown>;
+    };
+    expect(Object.keys(events.content)).toEqual(['text/event-stream']);
   });
 
   it('streams events as SSE, resuming after Last-Event-ID', async () => {

@@ -3,7 +3,14 @@
  * Without one (a Lambda or Azure function, or `GALAPAGOS_RUNS=off`) every route answers
  * `GALAPAGOS_ERR_RUNS_DISABLED`.
  */
-import { ErrorReplySchema } from '@galapagos/core';
+import {
+  ErrorReplySchema,
+  RunDetailSchema,
+  RunEventSchema,
+  RunListSchema,
+  RunStateSchema,
+  RunSummarySchema,
+} from '@galapagos/core';
 import type { FastifyInstance } from 'fastify';
 import { type ReplyCode, ServerError, STATUS_BY_CODE } from '../errors.js';
 import '../plugins/decorations.js';
@@ -56,7 +63,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Submit a run: evolved on the server, off the request cycle',
         body: { type: 'object' },
-        response: { ...errors },
+        response: { 202: RunSummarySchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -64,12 +71,25 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
       return reply.status(202).header('location', `/v1/runs/${summary.id}`).send(summary);
     },
   );
-  app.get('/v1/runs', { schema: { summary: 'Every run: status, generation, best' } }, () =>
-    call(() => service().list()),
+  app.get(
+    '/v1/runs',
+    {
+      schema: {
+        summary: 'Every run: status, generation, best',
+        response: { 200: RunListSchema, ...errors },
+      },
+    },
+    () => call(() => service().list()),
   );
   app.get(
     '/v1/runs/:id',
-    { schema: { summary: 'One run: the logbook so far, best, errors', params: idParams } },
+    {
+      schema: {
+        summary: 'One run: the logbook so far, best, errors',
+        params: idParams,
+        response: { 200: RunDetailSchema, ...errors },
+      },
+    },
     (request) => call(() => service().get((request.params as { id: string }).id)),
   );
   app.get(
@@ -78,12 +98,21 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: "The run's engine state after its last generation (a checkpoint)",
         params: idParams,
+        response: { 200: RunStateSchema, ...errors },
       },
     },
     (request) => call(() => service().state((request.params as { id: string }).id)),
   );
-  app.delete('/v1/runs/:id', { schema: { summary: 'Cancel a run', params: idParams } }, (request) =>
-    call(() => service().cancel((request.params as { id: string }).id)),
+  app.delete(
+    '/v1/runs/:id',
+    {
+      schema: {
+        summary: 'Cancel a run',
+        params: idParams,
+        response: { 200: RunSummarySchema, ...errors },
+      },
+    },
+    (request) => call(() => service().cancel((request.params as { id: string }).id)),
   );
   app.get(
     '/v1/runs/:id/events',
@@ -93,6 +122,13 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
         summary:
           'Server-Sent Events: one `generation` event per generation (id = generation; Last-Event-ID resumes after it), then `end`',
         params: idParams,
+        response: {
+          200: {
+            description: 'The event stream',
+            content: { 'text/event-stream': { schema: RunEventSchema } },
+          },
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
