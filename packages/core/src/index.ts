@@ -83,6 +83,11 @@ export {
   type RealSpec,
   randomGenome,
 } from './genome.js';
+export {
+  LAMBDA_EVENT_SOURCES,
+  type LambdaEventSource,
+  lambdaControlEvent,
+} from './lambda-invoke.js';
 export { CROSSOVERS, type GenomeKind, MUTATIONS, SELECTIONS } from './operators/catalogue.js';
 export {
   cxBlend,

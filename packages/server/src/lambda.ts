@@ -6,7 +6,7 @@
  * HTTP event, a request the schema refuses or an error needs it, over the same pool and
  * metrics, and answers exactly as the evaluate route does.
  */
-import { type EvaluateRequest, EvaluateRequestSchema } from '@galapagos/core';
+import { type EvaluateRequest, EvaluateRequestSchema, LAMBDA_EVENT_SOURCES } from '@galapagos/core';
 import Value from 'typebox/value';
 import { deployedOptions } from './deployed.js';
 import { evaluateRequest } from './evaluation.js';
@@ -36,9 +36,11 @@ type Event = Record<string, unknown> | null | undefined;
 const isHttpEvent = (event: Event): boolean =>
   !!event && ('requestContext' in event || 'httpMethod' in event || 'rawPath' in event);
 const isWarmUp = (event: Event): boolean =>
-  !!event && (event.source === 'aws.events' || event.source === 'galapagos.warmup');
+  !!event &&
+  (event.source === LAMBDA_EVENT_SOURCES.schedule || event.source === LAMBDA_EVENT_SOURCES.warmup);
 /** The client asks which problems (and fingerprints) the function serves. */
-const isProblemsQuery = (event: Event): boolean => !!event && event.source === 'galapagos.problems';
+const isProblemsQuery = (event: Event): boolean =>
+  !!event && event.source === LAMBDA_EVENT_SOURCES.problems;
 
 let problems: { problems: unknown } | undefined;
 

@@ -8,6 +8,7 @@ import {
 } from '@galapagos/core';
 import type { FastifyInstance } from 'fastify';
 import './plugins/decorations.js';
+import { OPEN } from './plugins/route-policy.js';
 import { VERSION } from './version.js';
 
 const errors = { '4xx': ErrorReplySchema, '5xx': ErrorReplySchema };
@@ -42,13 +43,16 @@ export async function routes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/',
-    { schema: { hide: true, response: { 200: text, ...errors } } },
+    { config: OPEN, schema: { hide: true, response: { 200: text, ...errors } } },
     async (_request, reply) => reply.type('text/html; charset=utf-8').send(home(VERSION)),
   );
 
   app.get(
     '/health',
-    { schema: { summary: 'Liveness and pool size', response: { 200: HealthSchema, ...errors } } },
+    {
+      config: OPEN,
+      schema: { summary: 'Liveness and pool size', response: { 200: HealthSchema, ...errors } },
+    },
     async () => ({
       status: 'ok' as const,
       version: VERSION,
@@ -79,6 +83,7 @@ export async function routes(app: FastifyInstance): Promise<void> {
   app.post(
     '/v1/evaluate',
     {
+      config: { admission: 'evaluate' },
       schema: {
         summary: 'Evaluate a batch of genomes; fitness[i] belongs to genomes[i]',
         body: EvaluateRequestSchema,

@@ -1,5 +1,5 @@
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { type EvaluateRequest, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
+import { type EvaluateRequest, lambdaControlEvent, MAX_GENOMES_PER_REQUEST } from '@galapagos/core';
 import { DEFAULT_LAMBDA_MEMORY_MB, type LambdaPricing, lambdaUsage } from '../cost.js';
 import { EvaluationError, errorFromReply } from '../errors.js';
 import { busyMsOf, fitnessOf, problemsOf } from './reply.js';
@@ -151,7 +151,7 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
     },
     async problems(signal) {
       const where = `lambda:${options.functionName}`;
-      const reply = (await invoke({ source: 'galapagos.problems' }, signal)) as {
+      const reply = (await invoke(lambdaControlEvent('problems'), signal)) as {
         statusCode?: unknown;
         code?: unknown;
       } | null;
@@ -163,10 +163,9 @@ export async function createLambdaEvaluator(options: LambdaEvaluatorOptions): Pr
       const where = `lambda:${options.functionName}${options.endpoint ? ` via ${options.endpoint}` : ''}`;
       const started = performance.now();
       try {
-        const reply = (await invoke(
-          { source: 'galapagos.warmup' },
-          AbortSignal.timeout(30_000),
-        )) as { warm?: boolean };
+        const reply = (await invoke(lambdaControlEvent('warmup'), AbortSignal.timeout(30_000))) as {
+          warm?: boolean;
+        };
         return [{ where, ok: reply?.warm === true, latencyMs: performance.now() - started }];
       } catch (error) {
         return [{ where, ok: false, error: (error as Error).message }];

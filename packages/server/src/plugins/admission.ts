@@ -10,6 +10,7 @@ import type { PoolStats } from '@galapagos/core/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import plugin from 'fastify-plugin';
 import type { ServerOptions } from '../options.js';
+import './route-policy.js';
 
 /** Longest a refused request's body is let through before the refusal is sent anyway. */
 const DISCARD_WAIT_MS = 1000;
@@ -90,12 +91,16 @@ export function createAdmission(
   };
 }
 
-/** The admission check on `POST /v1/evaluate`, released when the request ends either way. */
+/**
+ * The admission check on routes whose `config` says `admission: 'evaluate'` (`POST /v1/evaluate`),
+ * released when the request ends either way.
+ */
 export const admissionPlugin = plugin(
   async (app) => {
     const admission = createAdmission(app.settings, () => app.pool.stats());
     app.addHook('onRequest', async (request, reply) => {
-      if (request.routeOptions.url === '/v1/evaluate') await admission.admit(request, reply);
+      if (request.routeOptions.config?.admission === 'evaluate')
+        await admission.admit(request, reply);
     });
     app.addHook('onRequestAbort', async (request) => admission.release(request));
     app.addHook('onResponse', async (request) => admission.release(request));

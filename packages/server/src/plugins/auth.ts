@@ -3,12 +3,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import plugin from 'fastify-plugin';
 import { ServerError } from '../errors.js';
+import './route-policy.js';
 
 /** The header carrying {@link ServerOptions.internalToken} on in-process requests. */
 export const INTERNAL_HEADER = 'x-galapagos-internal';
-
-/** Routes that answer without an API key (and the documentation under `/docs`). */
-const OPEN_ROUTES = new Set(['/', '/health']);
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -48,7 +46,8 @@ export function apiKeyCheck(keys: readonly string[]): (request: FastifyRequest) 
 
 /**
  * Refuses requests without a valid key (401, `WWW-Authenticate: Bearer`) when keys are
- * configured; requests made from inside the process with the internal token pass.
+ * configured, unless their route is `auth: 'open'` (its `config`, see `route-policy.ts`);
+ * requests made from inside the process with the internal token pass.
  */
 export const authPlugin = plugin(
   async (app) => {
@@ -58,11 +57,7 @@ export const authPlugin = plugin(
       (internalToken !== undefined && request.headers[INTERNAL_HEADER] === internalToken) ||
       keyed(request);
     app.addHook('onRequest', async (request, reply) => {
-      const route = request.routeOptions.url ?? '';
-      // The dashboard's page and scripts hold no data; its data comes from keyed routes.
-      const open =
-        OPEN_ROUTES.has(route) || route.startsWith('/docs') || route.startsWith('/dashboard');
-      if (open || authorised(request)) return;
+      if (request.routeOptions.config?.auth === 'open' || authorised(request)) return;
       reply.header('www-authenticate', 'Bearer');
       throw new ServerError(
         'GALAPAGOS_ERR_UNAUTHORIZED',

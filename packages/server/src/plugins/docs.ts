@@ -2,6 +2,7 @@
 import swagger from '@fastify/swagger';
 import plugin from 'fastify-plugin';
 import { VERSION } from '../version.js';
+import { OPEN } from './route-policy.js';
 
 export const docsPlugin = plugin(
   async (app) => {
@@ -22,12 +23,17 @@ export const docsPlugin = plugin(
     });
     // The UI (and the static-file server under it) is loaded only where it is served: cloud
     // entries, which have no UI, do not pay for importing it at a cold start.
-    if (app.settings.docsUi)
-      await app.register((await import('@fastify/swagger-ui')).default, { routePrefix: '/docs' });
-    else
-      await app.register(async (scope) => {
-        scope.get('/docs/json', { schema: { hide: true } }, async () => scope.swagger());
+    // Every route under /docs documents, and holds no data: open (see route-policy.ts).
+    await app.register(async (scope) => {
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...route.config, ...OPEN };
       });
+      if (app.settings.docsUi)
+        await scope.register((await import('@fastify/swagger-ui')).default, {
+          routePrefix: '/docs',
+        });
+      else scope.get('/docs/json', { schema: { hide: true } }, async () => scope.swagger());
+    });
   },
   { name: 'galapagos-docs' },
 );

@@ -14,6 +14,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { type ReplyCode, ServerError, STATUS_BY_CODE } from '../errors.js';
 import '../plugins/decorations.js';
+import { OPEN } from '../plugins/route-policy.js';
 import type { RunService } from './service.js';
 
 const errors = { '4xx': ErrorReplySchema, '5xx': ErrorReplySchema };
@@ -156,11 +157,12 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     if (!file) throw new ServerError('GALAPAGOS_ERR_NOT_FOUND', `no dashboard file "${name}"`);
     return file;
   };
-  app.get('/dashboard', { schema: { hide: true } }, async (_request, reply) => {
+  // The dashboard's page and scripts hold no data (its data comes from keyed routes): open.
+  app.get('/dashboard', { config: OPEN, schema: { hide: true } }, async (_request, reply) => {
     const file = dashboard('');
     return reply.type(file.type).header('cache-control', 'no-cache').send(file.body);
   });
-  app.get('/dashboard/*', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/dashboard/*', { config: OPEN, schema: { hide: true } }, async (request, reply) => {
     const file = dashboard((request.params as { '*': string })['*']);
     return reply.type(file.type).header('cache-control', 'max-age=300').send(file.body);
   });
