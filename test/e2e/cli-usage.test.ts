@@ -189,11 +189,17 @@ describe('mistakes said in one sentence', () => {
     const busy = await startServer({ workers: 1 });
     try {
       const port = new URL(busy.url).port;
-      const { code, stderr } = await runCli(['serve', '--port', port, '--workers', '1']);
+      const { code, stderr } = await runCli(['serve', '--port', port, '--threads', '1']);
       expect(code).toBe(2);
-      expect(stderr.trim()).toBe(
-        `galapagos-server: GALAPAGOS_ERR_LISTEN: 127.0.0.1:${port} is already in use (another server?); choose another PORT`,
-      );
+      const refusal = `galapagos-server: GALAPAGOS_ERR_LISTEN: 127.0.0.1:${port} is already in use (another server?); choose another PORT`;
+      expect(stderr.trim()).toBe(refusal);
+      // --workers, the old name of --threads, still works for one release, with a note.
+      const old = await runCli(['serve', '--port', port, '--workers', '1']);
+      expect(old.code).toBe(2);
+      expect(old.stderr.trim().split('\n')).toEqual([
+        'galapagos: warning: --workers is deprecated: use --threads (the threads of the evaluation pool; a worker is a fleet process)',
+        refusal,
+      ]);
     } finally {
       await busy.stop();
     }

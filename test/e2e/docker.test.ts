@@ -110,7 +110,10 @@ describe.skipIf(!engine)('docker target', () => {
 
   it('builds a small image that runs as a non-root user', () => {
     const size = Number(docker(engine, ['image', 'inspect', '--format', '{{.Size}}', IMAGE]));
-    expect(size).toBeLessThan(250 * 1024 * 1024);
+    // The base image (216 MB here) and some 65 MB of the server: its dependencies, the client
+    // library its runs evolve with (the AWS SDK for Lambda targets among them) and Vega for the
+    // dashboard.
+    expect(size).toBeLessThan(300 * 1024 * 1024);
     expect(docker(engine, ['image', 'inspect', '--format', '{{.Config.User}}', IMAGE])).toBe(
       'node',
     );

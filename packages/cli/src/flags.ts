@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Config, ConfigError, readConfigFile, validateConfig } from '@galapagos/client';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 export const DEFAULT_CONFIG = 'galapagos.config.json';
 
@@ -228,4 +228,17 @@ export function flagsChangingTheRun(
     ([field, flag, path]) =>
       `${flag} ${JSON.stringify(flags[field])} (the checkpoint's: ${JSON.stringify(at(path)) ?? 'none'})`,
   );
+}
+
+/** `--workers N`: the old name of `--threads` (a worker is a fleet process), for one release. */
+export const deprecatedWorkers = () =>
+  new Option('--workers <n>', 'old name of --threads (deprecated)').argParser(integer(1));
+
+/** The threads a command was given, by `--threads` or its old name (with a note on stderr). */
+export function threadsOf(flags: { readonly threads?: number; readonly workers?: number }) {
+  if (flags.workers !== undefined)
+    process.stderr.write(
+      `galapagos: warning: --workers is deprecated: use --threads (the threads of the evaluation pool; a worker is a fleet process)${flags.threads !== undefined ? '; --threads is used' : ''}\n`,
+    );
+  return flags.threads ?? flags.workers;
 }

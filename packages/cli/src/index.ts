@@ -24,6 +24,7 @@ import { fail } from './fail.js';
 import {
   batchSize,
   DEFAULT_CONFIG,
+  deprecatedWorkers,
   finite,
   integer,
   jsonObject,
@@ -132,7 +133,8 @@ function program(): Command {
     .description('start the local fitness server (galapagos-server)')
     .option('--port <n>', 'port (default 3000)', integer(0, 65_535))
     .option('--host <host>', 'address (default 127.0.0.1)')
-    .option('--workers <n>', 'worker threads', integer(1))
+    .option('--threads <n>', 'evaluation threads (default: one per core)', integer(1))
+    .addOption(deprecatedWorkers())
     .option('--problems <paths...>', 'your problem modules, served beside the built-in problems')
     .action(async (flags: ServeFlags) => {
       process.exitCode = await serveCommand(flags);
@@ -147,7 +149,8 @@ function program(): Command {
       'Redis URL, redis:// or rediss:// (TLS); password from GALAPAGOS_REDIS_PASSWORD',
     )
     .option('--queue <name>', 'queue name (default galapagos)')
-    .option('--workers <n>', 'worker threads (default: one per core)', integer(1))
+    .option('--threads <n>', "this worker's evaluation threads (default: one per core)", integer(1))
+    .addOption(deprecatedWorkers())
     .option('--problems <paths...>', 'your problem modules, served beside the built-in problems')
     .option(
       '--lock-ms <ms>',

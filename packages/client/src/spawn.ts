@@ -64,7 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<LocalSer
       HOST: '127.0.0.1',
       PORT: String(port),
       GALAPAGOS_LOG_LEVEL: 'warn',
-      ...(options.workers ? { GALAPAGOS_WORKERS: String(options.workers) } : {}),
+      ...(options.workers ? { GALAPAGOS_THREADS: String(options.workers) } : {}),
       // A server started for one run evaluates only: it keeps no runs folder.
       GALAPAGOS_RUNS: 'off',
       ...options.env,

@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { StartupError } from './errors.js';
-import { listenFromEnv, optionsFromEnv } from './options.js';
+import { deprecatedSettings, listenFromEnv, optionsFromEnv } from './options.js';
 import { loadRunService } from './runs/load.js';
 
 /** Listen errors a user can fix, and what to say about them. */
@@ -43,6 +43,7 @@ try {
   );
   app = buildApp({ ...options, ...(runs ? { runs } : {}) });
   for (const [level, message] of early) app.log[level](message);
+  for (const note of deprecatedSettings(process.env)) app.log.warn(note);
 } catch (error) {
   if (error instanceof StartupError) refuse(error.code, error.message);
   throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOptions, listenFromEnv, optionsFromEnv } from './options.js';
+import { defaultOptions, deprecatedSettings, listenFromEnv, optionsFromEnv } from './options.js';
 
 describe('options from the environment', () => {
   it('keeps the defaults for unset variables', () => {
@@ -35,6 +35,19 @@ describe('options from the environment', () => {
     expect(on('10240')).toBe(6);
     expect(on('1769', '20')).toBe(20);
     expect(optionsFromEnv({}).workers).toBe(defaultOptions().workers);
+  });
+
+  it('reads the threads from GALAPAGOS_THREADS, and from GALAPAGOS_WORKERS (its old name) with a note', () => {
+    expect(optionsFromEnv({ GALAPAGOS_THREADS: '3' }).workers).toBe(3);
+    expect(deprecatedSettings({ GALAPAGOS_THREADS: '3' })).toEqual([]);
+    expect(optionsFromEnv({ GALAPAGOS_WORKERS: '5' }).workers).toBe(5);
+    expect(deprecatedSettings({ GALAPAGOS_WORKERS: '5' })).toEqual([
+      expect.stringMatching(/^GALAPAGOS_WORKERS is deprecated: set GALAPAGOS_THREADS/),
+    ]);
+    expect(optionsFromEnv({ GALAPAGOS_THREADS: '2', GALAPAGOS_WORKERS: '5' }).workers).toBe(2);
+    expect(deprecatedSettings({ GALAPAGOS_THREADS: '2', GALAPAGOS_WORKERS: '5' })).toEqual([
+      expect.stringMatching(/^GALAPAGOS_WORKERS is ignored: GALAPAGOS_THREADS is set/),
+    ]);
   });
 
   it('refuses more worker threads than a process should start', () => {

@@ -166,7 +166,15 @@ export function optionsFromEnv(env: Env): ServerOptions {
       'GALAPAGOS_ERR_SETTINGS',
       `GALAPAGOS_DEFAULT_COST_MODE must be busy, cpu or sleep, got "${mode}"`,
     );
-  const workers = integer(env, 'GALAPAGOS_WORKERS', lambdaVcpus(env) ?? d.workers, 1, 1024);
+  const workers = integer(
+    env,
+    env.GALAPAGOS_THREADS?.trim() || !env.GALAPAGOS_WORKERS?.trim()
+      ? 'GALAPAGOS_THREADS'
+      : 'GALAPAGOS_WORKERS',
+    lambdaVcpus(env) ?? d.workers,
+    1,
+    1024,
+  );
   return {
     workers,
     maxQueue: integer(env, 'GALAPAGOS_MAX_QUEUE', Math.max(64, workers * 16), 0),
@@ -193,6 +201,19 @@ export function optionsFromEnv(env: Env): ServerOptions {
       : {}),
     docsUi: d.docsUi,
   };
+}
+
+/**
+ * Notes on settings given by their old names, for the log: `GALAPAGOS_WORKERS` is the pool's
+ * thread count under its old name (a "worker" is a fleet process), read for one more release.
+ */
+export function deprecatedSettings(env: Env): string[] {
+  if (!env.GALAPAGOS_WORKERS?.trim()) return [];
+  return [
+    env.GALAPAGOS_THREADS?.trim()
+      ? 'GALAPAGOS_WORKERS is ignored: GALAPAGOS_THREADS is set (GALAPAGOS_WORKERS is its deprecated old name)'
+      : 'GALAPAGOS_WORKERS is deprecated: set GALAPAGOS_THREADS, the threads of the evaluation pool (a worker is a fleet process)',
+  ];
 }
 
 /** Listen address and grace period from `HOST`, `PORT`, `GALAPAGOS_SHUTDOWN_GRACE_MS`. */

@@ -21,7 +21,7 @@ export const SpawnSchema = Type.Object(
       Type.Integer({
         minimum: 1,
         maximum: 1024,
-        description: 'GALAPAGOS_WORKERS of the spawned server.',
+        description: 'Threads of the spawned server (its GALAPAGOS_THREADS).',
       }),
     ),
     env: Type.Optional(

@@ -7,6 +7,7 @@
  * also stops when its standard input closes.
  */
 import { StartupError } from '../errors.js';
+import { deprecatedSettings } from '../options.js';
 import { fleetWorkerOptionsFromEnv } from './options.js';
 import { type FleetWorker, startFleetWorker } from './worker.js';
 
@@ -42,7 +43,9 @@ export async function workerMain(env: Readonly<Record<string, string | undefined
   }
 
   try {
-    worker = await startFleetWorker(fleetWorkerOptionsFromEnv(env), log);
+    const options = fleetWorkerOptionsFromEnv(env);
+    for (const note of deprecatedSettings(env)) log(`warning: ${note}`);
+    worker = await startFleetWorker(options, log);
     if (stopping) await worker.close();
   } catch (error) {
     const code = (error as { code?: unknown }).code;

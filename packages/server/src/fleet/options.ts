@@ -30,7 +30,7 @@ export interface FleetWorkerOptions {
 /**
  * Settings from `GALAPAGOS_REDIS_URL` (required), `GALAPAGOS_QUEUE`, `GALAPAGOS_LOCK_MS`,
  * `GALAPAGOS_SHUTDOWN_GRACE_MS`, the credentials `GALAPAGOS_REDIS_PASSWORD` /
- * `GALAPAGOS_REDIS_USERNAME`, and every server variable (`GALAPAGOS_WORKERS`,
+ * `GALAPAGOS_REDIS_USERNAME`, and every server variable (`GALAPAGOS_THREADS`,
  * `GALAPAGOS_PROBLEMS`, `GALAPAGOS_MAX_COST_MS`, …).
  * @throws StartupError `GALAPAGOS_ERR_SETTINGS` naming the variable.
  */
