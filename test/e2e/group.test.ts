@@ -47,7 +47,8 @@ describe("a group with the user's module", () => {
     expect(server).toMatchObject({ name: 'server', failures: 0 });
     expect(server.genomes).toBeGreaterThan(0);
     expect(here.genomes).toBeGreaterThan(0);
-    expect(Object.keys(result.cost.members)).toEqual(['server', 'here']);
+    expect(Object.keys(result.spend.members)).toEqual(['server', 'here']);
+    expect(result.cost).toEqual(result.spend);
     const plan = await runCli(['plan', '--config', file, '--target', 'both', '--json']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(JSON.parse(plan.stdout)).toMatchObject({ ok: true, target: 'both', generations: 6 });

@@ -74,7 +74,7 @@ export function summary(
     lines.push(
       `worker utilisation: ${(result.utilisation * 100).toFixed(1)} % (busy thread time ÷ threads × elapsed)`,
     );
-  if (result.cost) lines.push(costLine(result.cost, target));
+  if (result.spend) lines.push(costLine(result.spend, target));
   if (result.members)
     lines.push(
       `members: ${result.members.map((m) => `${m.name} ${m.genomes} genomes in ${m.batches - m.failures} batches${m.failures > 0 ? ` (${m.failures} failed, sent elsewhere)` : ''}`).join(', ')}`,

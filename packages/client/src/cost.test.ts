@@ -71,10 +71,12 @@ describe('cost accounting', () => {
     const result = await runEvolution({ run, dispatch, evaluator: metered() });
     expect(result.stoppedBy).toBe('budgetUsd');
     expect(result.logbook.length).toBeLessThan(31);
-    expect(result.cost!.usd).toBeCloseTo(0.01 * result.evaluationsSent, 10);
+    expect(result.spend!.usd).toBeCloseTo(0.01 * result.evaluationsSent, 10);
+    // The old name stays for scripts that read it.
+    expect(result.cost).toEqual(result.spend);
     // A whole generation more (20 genomes at $0.01) would have passed the budget.
-    expect(result.cost!.usd + 20 * 0.01).toBeGreaterThan(0.6);
-    expect(result.cost!.usd).toBeLessThanOrEqual(0.6);
+    expect(result.spend!.usd + 20 * 0.01).toBeGreaterThan(0.6);
+    expect(result.spend!.usd).toBeLessThanOrEqual(0.6);
     // Without a budget the same run goes on to its generations.
     const whole = await runEvolution({ ...config({}), evaluator: metered() });
     expect(whole.stoppedBy).toBe('generations');

@@ -87,7 +87,12 @@ export interface RunResult {
   /** Duplicates sent for straggling batches, and how many of them answered first. */
   readonly speculated: number;
   readonly speculationWins: number;
-  /** What the evaluations cost, per target and in total (where the target reports usage). */
+  /**
+   * The money the evaluations cost, per target and in total (where the target reports usage).
+   * (`run.cost` is the simulated delay, another thing.)
+   */
+  readonly spend?: import('./cost.js').TargetUsage;
+  /** The old name of {@link spend}, kept for scripts that read it. */
   readonly cost?: import('./cost.js').TargetUsage;
   /** A group target's members: batches and genomes each evaluated, failures. */
   readonly members?: ReturnType<NonNullable<Evaluator['members']>>;
@@ -102,6 +107,9 @@ export interface RunResult {
 }
 
 /** The engine configuration a client run config stands for: all but the client's own fields. */
+/** The run's spend, under its name and its old one. */
+const spendOf = (spend: import('./cost.js').TargetUsage) => ({ spend, cost: spend });
+
 export function engineConfig(
   run: RunConfig,
   fingerprint?: string,
@@ -260,7 +268,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     speculated: stats.speculated,
     speculationWins: stats.speculationWins,
     ...(evaluator.members ? { members: evaluator.members() } : {}),
-    ...(evaluator.usage ? { cost: evaluator.usage() } : {}),
+    ...(evaluator.usage ? spendOf(evaluator.usage()) : {}),
     ...(result.state.order
       ? {
           replay: {

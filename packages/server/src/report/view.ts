@@ -82,7 +82,7 @@ export function reportView(json: unknown, name: string): ReportView | { error: s
       : `Galápagos run: ${String(json.problem)}`,
     subtitle: serverRun
       ? `${String(json.status)} · ${common(json.problem, json.seed, json.logbook.length - 1)} on ${String(json.target)}`
-      : `${common(json.problem, json.seed, json.logbook.length - 1)}${typeof json.target === 'string' ? ` on ${json.target}` : ''}${typeof json.evalsPerSecond === 'number' ? ` · ${json.evalsPerSecond.toFixed(0)} evaluations/s` : ''}${costText(json.cost)}`,
+      : `${common(json.problem, json.seed, json.logbook.length - 1)}${typeof json.target === 'string' ? ` on ${json.target}` : ''}${typeof json.evalsPerSecond === 'number' ? ` · ${json.evalsPerSecond.toFixed(0)} evaluations/s` : ''}${costText(json.spend ?? json.cost)}`,
     ...(serverRun ? { status: String(json.status) } : {}),
     logbook: json.logbook,
     ...(stats ? { stats } : {}),
