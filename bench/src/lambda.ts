@@ -111,11 +111,12 @@ const USER_MODULE = `export const problems = [{
 }];
 `;
 
-/** `serverless package` (with the user's modules bundled by prepare.mjs), unzipped. */
+/** `serverless package` (the service's plugin bundles the user's modules), unzipped. */
 async function packaged(out: string, problems: string): Promise<string> {
-  const prepare = { cwd: service, env: { ...env, GALAPAGOS_PROBLEMS: problems } };
-  await promisify(execFile)(process.execPath, ['prepare.mjs'], prepare);
-  await promisify(execFile)(serverless, ['package', '--package', out], { cwd: service, env });
+  await promisify(execFile)(serverless, ['package', '--package', out], {
+    cwd: service,
+    env: { ...env, GALAPAGOS_PROBLEMS: problems },
+  });
   const dir = join(out, 'unzipped');
   await promisify(execFile)('python3', ['-m', 'zipfile', '-e', join(out, 'galapagos.zip'), dir]);
   return dir;
