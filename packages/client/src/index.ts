@@ -50,6 +50,13 @@ export {
 } from './prepare.js';
 export { checkResumeFingerprint, checkTargetProblem, withTargetProblem } from './problems.js';
 export {
+  classifyRedisError,
+  connectRedis,
+  RedisConnectError,
+  type RedisConnectOptions,
+  type RedisFailure,
+} from './redis-connection.js';
+export {
   engineConfig,
   type GenerationStats,
   type RunOptions,

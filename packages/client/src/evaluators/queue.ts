@@ -12,14 +12,14 @@ import {
   MAX_GENOMES_PER_REQUEST,
   type QueueJob,
   type RedisSettings,
-  reconnectDelayMs,
   type WorkerAdvert,
   WorkerAdvertSchema,
 } from '@galapagos/core';
 import type { Queue, QueueEvents } from 'bullmq';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import Value from 'typebox/value';
 import { EvaluationError, errorFromReply } from '../errors.js';
+import { connectRedis, RedisConnectError } from '../redis-connection.js';
 import { busyMsOf, fitnessOf } from './reply.js';
 import type { Evaluator, TargetHealth } from './types.js';
 
@@ -43,8 +43,6 @@ interface Waiting {
   reject(error: Error): void;
 }
 
-const AUTH_REFUSED = /NOAUTH|WRONGPASS|invalid password|invalid username|ERR AUTH/i;
-
 /** Where a worker is, for messages and the fingerprint check. */
 export const workerWhere = (w: WorkerAdvert) => `worker ${w.host}:${w.pid}`;
 
@@ -55,67 +53,40 @@ export const workerWhere = (w: WorkerAdvert) => `worker ${w.host}:${w.pid}`;
 export async function createQueueEvaluator(
   options: QueueEvaluatorOptions,
 ): Promise<QueueEvaluator> {
-  // Loaded on demand: only queue targets pay for BullMQ and the Redis client.
-  const [{ Queue, QueueEvents }, { Redis }] = await Promise.all([
-    import('bullmq'),
-    import('ioredis'),
-  ]);
+  // Loaded on demand: only queue targets pay for BullMQ (and, through it, the Redis client).
+  const { Queue, QueueEvents } = await import('bullmq');
   const { redis, queue: name } = options;
-  const base: RedisOptions = {
-    ...redis.connection,
-    connectionName: 'galapagos-client',
-    // Reconnect for ever; how long a run waits is the dispatcher's retry budget.
-    retryStrategy: reconnectDelayMs,
-  };
-  // Commands fail at once while Redis is away (the dispatcher retries them), instead of
-  // queueing in the client unseen.
-  const commands: Redis = new Redis({
-    ...base,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-  });
-  const listening: Redis = new Redis({ ...base, maxRetriesPerRequest: null });
+  const connect = (whileAway: 'fail' | 'wait') =>
+    connectRedis(redis, {
+      name: 'galapagos-client',
+      // Commands fail at once while Redis is away (the dispatcher retries them), instead of
+      // queueing in the client unseen; the event stream waits for Redis to come back.
+      whileAway,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    });
+  const made = await Promise.allSettled([connect('fail'), connect('wait')]);
+  const failed = made.find((m) => m.status === 'rejected');
+  if (failed) {
+    for (const m of made) if (m.status === 'fulfilled') m.value.disconnect();
+    const error: unknown = failed.reason;
+    if (!(error instanceof RedisConnectError)) throw error;
+    const refused = error.failure === 'refused';
+    throw new EvaluationError(
+      refused ? 'GALAPAGOS_ERR_UNAUTHORIZED' : 'GALAPAGOS_ERR_UNREACHABLE',
+      `Redis at ${redis.where}: ${error.message}${refused ? ' (check GALAPAGOS_REDIS_PASSWORD, or the variable the target names; for rediss://, that the server certificate is trusted: NODE_EXTRA_CA_CERTS)' : ''}`,
+      { retryable: false },
+    );
+  }
+  const [commands, listening] = made.map((m) => (m as PromiseFulfilledResult<Redis>).value) as [
+    Redis,
+    Redis,
+  ];
   const connections = [commands, listening];
   let lastError: string | undefined;
   for (const c of connections)
     c.on('error', (error: Error) => {
       lastError = error.message;
     });
-
-  try {
-    await Promise.all(
-      connections.map(
-        (c) =>
-          new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(
-              () => reject(new Error(lastError ?? 'no answer')),
-              options.connectTimeoutMs ?? 10_000,
-            );
-            const onError = (error: Error) => {
-              if (AUTH_REFUSED.test(error.message)) {
-                clearTimeout(timer);
-                reject(error);
-              }
-            };
-            c.on('error', onError);
-            c.once('ready', () => {
-              clearTimeout(timer);
-              c.off('error', onError);
-              resolve();
-            });
-          }),
-      ),
-    );
-  } catch (error) {
-    for (const c of connections) c.disconnect();
-    const message = (error as Error).message;
-    const auth = AUTH_REFUSED.test(message);
-    throw new EvaluationError(
-      auth ? 'GALAPAGOS_ERR_UNAUTHORIZED' : 'GALAPAGOS_ERR_UNREACHABLE',
-      `Redis at ${redis.where}: ${message}${auth ? ' (check GALAPAGOS_REDIS_PASSWORD, or the variable the target names)' : ''}`,
-      { retryable: false },
-    );
-  }
 
   const queue: Queue = new Queue(name, { connection: commands });
   const events: QueueEvents = new QueueEvents(name, { connection: listening, autorun: true });

@@ -10,6 +10,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { connectRedis } from '@galapagos/client';
 import {
   EVALUATE_JOB,
   fleetKeys,
@@ -17,12 +18,11 @@ import {
   HEARTBEAT_TTL_MS,
   isGalapagosError,
   QueueJobSchema,
-  reconnectDelayMs,
   type WorkerAdvert,
 } from '@galapagos/core';
 import { createEvaluationPool, type EvaluationPool } from '@galapagos/core/runtime';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import Value from 'typebox/value';
 import { bounded, errorBody, type ReplyCode, ServerError, StartupError } from '../errors.js';
 import { evaluateRequest } from '../evaluation.js';
@@ -52,10 +52,6 @@ export interface FleetWorker {
    */
   close(): Promise<void>;
 }
-
-/** Redis answers that no retry will fix: the worker cannot start. */
-const FATAL_REDIS =
-  /NOAUTH|WRONGPASS|invalid password|invalid username|self.signed|certificate|ERR AUTH/i;
 
 /** How long handing back the batches in hand may take after the grace period. */
 const HAND_BACK_MS = 5000;
@@ -88,47 +84,32 @@ export async function startFleetWorker(
 ): Promise<FleetWorker> {
   const { redis, queue } = options;
   const where = `${hostname()}:${process.pid}`;
-  const connection = new Redis({
-    ...redis.connection,
-    connectionName: `galapagos-worker:${where}`,
-    // BullMQ's workers block on Redis: commands wait for a reconnection instead of failing.
-    maxRetriesPerRequest: null,
-    retryStrategy: reconnectDelayMs,
-  });
   let outage: string | undefined;
-  connection.on('error', (error: Error) => {
-    if (outage === error.message) return;
-    outage = error.message;
-    log(`redis ${redis.where}: ${error.message} (retrying)`);
-  });
-  connection.on('ready', () => {
-    if (outage !== undefined) log(`redis ${redis.where}: connected again`);
-    outage = undefined;
-  });
+  let connection: Redis;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => {
-        if (FATAL_REDIS.test(error.message)) reject(error);
-      };
-      connection.on('error', onError);
-      connection.ping().then(
-        () => {
-          connection.off('error', onError);
-          resolve();
-        },
-        (error: Error) => {
-          connection.off('error', onError);
-          reject(error);
-        },
-      );
+    connection = await connectRedis(redis, {
+      name: `galapagos-worker:${where}`,
+      // BullMQ's workers block on Redis: commands wait for a reconnection instead of failing.
+      whileAway: 'wait',
+      // Waits for Redis while it is unreachable (a fleet may start before it).
+      onError: (error) => {
+        if (outage === error.message) return;
+        outage = error.message;
+        log(`redis ${redis.where}: ${error.message} (retrying)`);
+      },
     });
   } catch (error) {
-    connection.disconnect();
     throw new StartupError(
       'GALAPAGOS_ERR_REDIS',
       `Redis at ${redis.where} refused this worker: ${(error as Error).message} (check GALAPAGOS_REDIS_PASSWORD, GALAPAGOS_REDIS_USERNAME, and for rediss:// the server's certificate, trusted through NODE_EXTRA_CA_CERTS)`,
     );
   }
+  if (outage !== undefined) log(`redis ${redis.where}: connected again`);
+  outage = undefined;
+  connection.on('ready', () => {
+    if (outage !== undefined) log(`redis ${redis.where}: connected again`);
+    outage = undefined;
+  });
 
   const server = options.server;
   const pool = await createEvaluationPool({

@@ -3,7 +3,9 @@
  * creation time, written in one transaction. A server on another machine sharing the Redis
  * sees the same runs. Loaded on demand (ioredis only for servers that use it).
  */
-import { type RedisSettings, reconnectDelayMs } from '@galapagos/core';
+import { connectRedis } from '@galapagos/client';
+import type { RedisSettings } from '@galapagos/core';
+import type { Redis } from 'ioredis';
 import type { RunRecord, RunSummary } from './record.js';
 import { byCreation, RUN_ID_PATTERN, type RunStore } from './store.js';
 
@@ -15,24 +17,16 @@ export const runKeys = (prefix = 'galapagos:runs') => ({
 });
 
 export async function createRedisStore(settings: RedisSettings): Promise<RunStore> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis({
-    ...settings.connection,
-    connectionName: 'galapagos-runs',
-    retryStrategy: reconnectDelayMs,
-    lazyConnect: true,
-  });
-  let lastError: string | undefined;
-  redis.on('error', (error: Error) => {
-    lastError = error.message;
-  });
+  let redis: Redis;
   try {
-    await redis.connect();
+    // A store between two writes: commands queue while Redis is briefly away.
+    redis = await connectRedis(settings, {
+      name: 'galapagos-runs',
+      whileAway: 'queue',
+      connectTimeoutMs: 0,
+    });
   } catch (error) {
-    redis.disconnect();
-    throw new Error(
-      `cannot reach Redis at ${settings.where}: ${lastError ?? (error as Error).message}`,
-    );
+    throw new Error(`cannot reach Redis at ${settings.where}: ${(error as Error).message}`);
   }
   const keys = runKeys();
   const parse = <T>(text: string | null): T | undefined => {
