@@ -94,16 +94,6 @@ const SIMPLE: AlgorithmConfig = { name: 'simple' };
 /** The run's algorithm (a state without one is `simple`). */
 export const algorithmOf = (config: EngineConfig): AlgorithmConfig => config.algorithm ?? SIMPLE;
 
-/** The sizes a state's population may have: the population, or the offspring awaiting fitness. */
-export function populationSizes(config: EngineConfig): number[] {
-  const algorithm = algorithmOf(config);
-  return algorithm.name === 'simple' ||
-    algorithm.name === 'nsga2' ||
-    algorithm.name === 'steady-state'
-    ? [config.population]
-    : [config.population, algorithm.lambda];
-}
-
 /**
  * Each individual with its score, for selection; the individual itself is kept by reference,
  * so what is chosen is the population's own objects (immutable), not copies of them: a
@@ -113,29 +103,6 @@ const scoreOf = (state: EngineState) => {
   const sign = state.objective === 'max' ? 1 : -1;
   return (ind: Evaluated) => ({ score: sign * ind.fitness, ind });
 };
-
-/**
- * The population once `evaluated` (the population asked for, now with fitness) is known: what
- * the logbook describes and the next generation is bred from. Survivor selection draws from
- * `rng`, before any breeding.
- */
-export function survivors(
-  state: EngineState,
-  evaluated: readonly Evaluated[],
-  rng: Random,
-): Evaluated[] {
-  const algorithm = algorithmOf(state.config);
-  if (algorithm.name === 'nsga2') {
-    // DEAP sorts the initial population too (it assigns the crowding distances).
-    const pool = [...(state.parents ?? []), ...evaluated];
-    const points = pool.map((i) => i.fitness as unknown as readonly number[]);
-    return selNSGA2(points, state.config.population, state.objectives!).map((i) => pool[i]!);
-  }
-  if (algorithm.name === 'simple' || state.parents === undefined) return evaluated.slice();
-  const pool = algorithm.name === 'mu-plus-lambda' ? [...state.parents, ...evaluated] : evaluated;
-  const chosen = select(state.config, pool.map(scoreOf(state)), state.config.population, rng);
-  return chosen.map((s) => s.ind);
-}
 
 /** DEAP's `varOr`: each offspring is a crossover child, a mutant or a copy (cxpb, mutpb, rest). */
 function varOr(state: EngineState, parents: readonly Evaluated[], lambda: number, rng: Random) {
@@ -161,39 +128,6 @@ function varOr(state: EngineState, parents: readonly Evaluated[], lambda: number
 }
 
 /**
- * The next generation from a recorded state whose population is its survivors: the
- * individuals to evaluate next, drawn from the state's generator.
- */
-export function breed(state: EngineState, rng: Random): EngineState {
-  const algorithm = algorithmOf(state.config);
-  const population = state.population as Evaluated[];
-  if (algorithm.name === 'simple') {
-    const { config, hallOfFame } = state;
-    const scored = population.map(scoreOf(state));
-    const parents: Individual[] = select(
-      config,
-      scored,
-      config.population - hallOfFame.length,
-      rng,
-    ).map((s) => s.ind);
-    const offspring = varAnd(config, state.genome, parents, rng);
-    return { ...state, population: [...offspring, ...hallOfFame] };
-  }
-  if (algorithm.name === 'nsga2')
-    return { ...state, parents: population, population: nsga2Offspring(state, population, rng) };
-  if (algorithm.name === 'steady-state')
-    throw new GalapagosError(
-      'GALAPAGOS_ERR_INVALID_STATE',
-      'a steady-state run breeds one child at a time (askOne / tellOne), not generations',
-    );
-  return {
-    ...state,
-    parents: population,
-    population: varOr(state, population, algorithm.lambda, rng),
-  };
-}
-
-/**
  * NSGA-II's offspring, as DEAP's example makes them: parents by `selTournamentDCD`, each pair
  * crossed with probability `cxpb`, each child mutated with probability `mutpb`; all of them
  * evaluated.
@@ -213,4 +147,136 @@ function nsga2Offspring(state: EngineState, population: readonly Evaluated[], rn
       fitness: null,
     }),
   );
+}
+
+/** One algorithm of the catalogue: what its steps do (the engine's `tell` and `ask` call them). */
+interface Algorithm<A extends AlgorithmConfig> {
+  /** The sizes a state's population may have: the population, or the offspring awaiting fitness. */
+  readonly sizes: (config: EngineConfig, algorithm: A) => number[];
+  /** The population once evaluated, for the logbook and breeding; draws from `rng` first. */
+  readonly survivors: (
+    state: EngineState,
+    evaluated: readonly Evaluated[],
+    rng: Random,
+  ) => Evaluated[];
+  /** The next generation from the survivors (`population`): what to evaluate next. */
+  readonly breed: (
+    state: EngineState,
+    population: Evaluated[],
+    rng: Random,
+    algorithm: A,
+  ) => EngineState;
+}
+
+type Named<N extends AlgorithmConfig['name']> = Extract<AlgorithmConfig, { name: N }>;
+
+/** Survivors selected from `pool` (the offspring, or parents and offspring), once there are parents. */
+const selectedFrom =
+  (pool: (state: EngineState, evaluated: readonly Evaluated[]) => readonly Evaluated[]) =>
+  (state: EngineState, evaluated: readonly Evaluated[], rng: Random): Evaluated[] => {
+    if (state.parents === undefined) return evaluated.slice();
+    const from = pool(state, evaluated);
+    return select(state.config, from.map(scoreOf(state)), state.config.population, rng).map(
+      (s) => s.ind,
+    );
+  };
+
+/** lambda offspring by varOr, the survivors kept as parents (mu+lambda, mu,lambda). */
+const muLambdaBreed = (
+  state: EngineState,
+  population: Evaluated[],
+  rng: Random,
+  algorithm: Named<'mu-plus-lambda'> | Named<'mu-comma-lambda'>,
+): EngineState => ({
+  ...state,
+  parents: population,
+  population: varOr(state, population, algorithm.lambda, rng),
+});
+
+/**
+ * The algorithms, by name: a new one is an entry here and a member of `AlgorithmSchema` (its
+ * checks against the problem are in `config.ts`).
+ */
+export const ALGORITHMS: { readonly [N in AlgorithmConfig['name']]: Algorithm<Named<N>> } = {
+  simple: {
+    sizes: (config) => [config.population],
+    survivors: (_state, evaluated) => evaluated.slice(),
+    breed(state, population, rng) {
+      const { config, hallOfFame } = state;
+      const scored = population.map(scoreOf(state));
+      const parents: Individual[] = select(
+        config,
+        scored,
+        config.population - hallOfFame.length,
+        rng,
+      ).map((s) => s.ind);
+      const offspring = varAnd(config, state.genome, parents, rng);
+      return { ...state, population: [...offspring, ...hallOfFame] };
+    },
+  },
+  'mu-plus-lambda': {
+    sizes: (config, algorithm) => [config.population, algorithm.lambda],
+    survivors: selectedFrom((state, evaluated) => [...state.parents!, ...evaluated]),
+    breed: muLambdaBreed,
+  },
+  'mu-comma-lambda': {
+    sizes: (config, algorithm) => [config.population, algorithm.lambda],
+    survivors: selectedFrom((_state, evaluated) => evaluated),
+    breed: muLambdaBreed,
+  },
+  'steady-state': {
+    sizes: (config) => [config.population],
+    survivors: selectedFrom((_state, evaluated) => evaluated),
+    breed() {
+      throw new GalapagosError(
+        'GALAPAGOS_ERR_INVALID_STATE',
+        'a steady-state run breeds one child at a time (askOne / tellOne), not generations',
+      );
+    },
+  },
+  nsga2: {
+    sizes: (config) => [config.population],
+    survivors(state, evaluated) {
+      // DEAP sorts the initial population too (it assigns the crowding distances).
+      const pool = [...(state.parents ?? []), ...evaluated];
+      const points = pool.map((i) => i.fitness as unknown as readonly number[]);
+      return selNSGA2(points, state.config.population, state.objectives!).map((i) => pool[i]!);
+    },
+    breed: (state, population, rng) => ({
+      ...state,
+      parents: population,
+      population: nsga2Offspring(state, population, rng),
+    }),
+  },
+};
+
+const entryOf = <A extends AlgorithmConfig>(algorithm: A) =>
+  ALGORITHMS[algorithm.name] as unknown as Algorithm<A>;
+
+/** The sizes a state's population may have: the population, or the offspring awaiting fitness. */
+export function populationSizes(config: EngineConfig): number[] {
+  const algorithm = algorithmOf(config);
+  return entryOf(algorithm).sizes(config, algorithm);
+}
+
+/**
+ * The population once `evaluated` (the population asked for, now with fitness) is known: what
+ * the logbook describes and the next generation is bred from. Survivor selection draws from
+ * `rng`, before any breeding.
+ */
+export function survivors(
+  state: EngineState,
+  evaluated: readonly Evaluated[],
+  rng: Random,
+): Evaluated[] {
+  return entryOf(algorithmOf(state.config)).survivors(state, evaluated, rng);
+}
+
+/**
+ * The next generation from a recorded state whose population is its survivors: the
+ * individuals to evaluate next, drawn from the state's generator.
+ */
+export function breed(state: EngineState, rng: Random): EngineState {
+  const algorithm = algorithmOf(state.config);
+  return entryOf(algorithm).breed(state, state.population as Evaluated[], rng, algorithm);
 }
