@@ -8,18 +8,13 @@
 import './v8-flags.js';
 import { EXIT_USAGE } from '@galapagos/client';
 import { Command, CommanderError, Option } from 'commander';
-import { cancelCommand } from './commands/cancel.js';
-import { initCommand } from './commands/init.js';
-import { type PlanFlags, planCommand } from './commands/plan.js';
+import type { PlanFlags } from './commands/plan.js';
 import type { RemoteFlags } from './commands/remote.js';
-import { type ReportFlags, reportCommand } from './commands/report.js';
-import { runCommand } from './commands/run.js';
-import { type ServeFlags, serveCommand } from './commands/serve.js';
-import { statusCommand } from './commands/status.js';
-import { type SubmitFlags, submitCommand } from './commands/submit.js';
-import { targetsCommand } from './commands/targets.js';
-import { type WatchFlags, watchCommand } from './commands/watch.js';
-import { type WorkerFlags, workerCommand } from './commands/worker.js';
+import type { ReportFlags } from './commands/report.js';
+import type { ServeFlags } from './commands/serve.js';
+import type { SubmitFlags } from './commands/submit.js';
+import type { WatchFlags } from './commands/watch.js';
+import type { WorkerFlags } from './commands/worker.js';
 import { fail } from './fail.js';
 import {
   batchSize,
@@ -112,21 +107,21 @@ function program(): Command {
     .option('--json', 'print exactly one JSON object')
     .option('--quiet', 'print only the summary')
     .action(async (flags: RunFlags) => {
-      process.exitCode = await runCommand(flags);
+      process.exitCode = await (await import('./commands/run.js')).runCommand(flags);
     });
   cli
     .command('init')
     .description('start a project: a commented problem module, its config and a README')
     .argument('[dir]', 'folder to write into (default: the current one)')
     .action(async (dir: string | undefined) => {
-      process.exitCode = await initCommand(dir);
+      process.exitCode = await (await import('./commands/init.js')).initCommand(dir);
     });
   cli
     .command('targets')
     .description('check every configured target: health, version, latency')
     .option('--config <file>', `config file (default: ./${DEFAULT_CONFIG})`)
     .action(async (flags: { config?: string }) => {
-      process.exitCode = await targetsCommand(flags);
+      process.exitCode = await (await import('./commands/targets.js')).targetsCommand(flags);
     });
   cli
     .command('serve')
@@ -137,7 +132,7 @@ function program(): Command {
     .addOption(deprecatedWorkers())
     .option('--problems <paths...>', 'your problem modules, served beside the built-in problems')
     .action(async (flags: ServeFlags) => {
-      process.exitCode = await serveCommand(flags);
+      process.exitCode = await (await import('./commands/serve.js')).serveCommand(flags);
     });
   cli
     .command('worker')
@@ -158,7 +153,7 @@ function program(): Command {
       integer(1000),
     )
     .action(async (flags: WorkerFlags) => {
-      await workerCommand(flags);
+      await (await import('./commands/worker.js')).workerCommand(flags);
     });
   runShapingOptions(
     cli
@@ -176,7 +171,7 @@ function program(): Command {
     )
     .option('--json', 'print exactly one JSON object')
     .action(async (flags: PlanFlags) => {
-      process.exitCode = await planCommand(flags);
+      process.exitCode = await (await import('./commands/plan.js')).planCommand(flags);
     });
   runShapingOptions(
     serverOptions(
@@ -193,12 +188,12 @@ function program(): Command {
     .option('--report <file>', 'with --watch: write the HTML report here at the end')
     .option('--svg <file>', 'with --watch: write the convergence chart here as SVG')
     .action(async (flags: SubmitFlags) => {
-      process.exitCode = await submitCommand(flags);
+      process.exitCode = await (await import('./commands/submit.js')).submitCommand(flags);
     });
   serverOptions(cli.command('status').description("a server's runs, or one run's logbook so far"))
     .argument('[id]', 'run id')
     .action(async (id: string | undefined, flags: RemoteFlags) => {
-      process.exitCode = await statusCommand(id, flags);
+      process.exitCode = await (await import('./commands/status.js')).statusCommand(id, flags);
     });
   serverOptions(
     cli.command('watch').description("a server run's logbook, live, until the run ends"),
@@ -207,12 +202,12 @@ function program(): Command {
     .option('--report <file>', 'write the HTML report here when the run ends')
     .option('--svg <file>', 'write the convergence chart here as SVG when the run ends')
     .action(async (id: string, flags: WatchFlags) => {
-      process.exitCode = await watchCommand(id, flags);
+      process.exitCode = await (await import('./commands/watch.js')).watchCommand(id, flags);
     });
   serverOptions(cli.command('cancel').description('cancel a server run'))
     .argument('<id>', 'run id')
     .action(async (id: string, flags: RemoteFlags) => {
-      process.exitCode = await cancelCommand(id, flags);
+      process.exitCode = await (await import('./commands/cancel.js')).cancelCommand(id, flags);
     });
   cli
     .command('report')
@@ -224,7 +219,7 @@ function program(): Command {
     .option('--svg <file>', 'the convergence chart to write as SVG')
     .option('--json', 'print exactly one JSON object')
     .action(async (file: string, flags: ReportFlags) => {
-      process.exitCode = await reportCommand(file, flags);
+      process.exitCode = await (await import('./commands/report.js')).reportCommand(file, flags);
     });
   return cli;
 }
