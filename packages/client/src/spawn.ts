@@ -131,7 +131,12 @@ async function portFor(url: string): Promise<number | undefined> {
 /** How a run starts a local server: `spawn: true` or its settings. */
 export type SpawnSettings =
   | boolean
-  | { readonly workers?: number; readonly env?: Record<string, string> };
+  | {
+      readonly threads?: number;
+      /** The old name of `threads`. */
+      readonly workers?: number;
+      readonly env?: Record<string, string>;
+    };
 
 /**
  * Uses the server at `url` if one answers `/health`; otherwise starts one (see
@@ -160,7 +165,9 @@ export async function ensureLocalServer(
   return startServer({
     entry,
     ...(port === undefined ? {} : { port }),
-    ...(settings.workers ? { workers: settings.workers } : {}),
+    ...((settings.threads ?? settings.workers)
+      ? { workers: settings.threads ?? settings.workers }
+      : {}),
     env,
   });
 }

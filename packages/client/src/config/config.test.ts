@@ -142,6 +142,29 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('takes threads for an embedded target and a spawned server, and workers as their old name, not both', () => {
+    expect(
+      validateConfig({
+        targets: {
+          a: { type: 'embedded', threads: 2 },
+          b: { type: 'embedded', workers: 2 },
+          c: { type: 'http', url: 'http://127.0.0.1:1', spawn: { threads: 2 } },
+        },
+      }).ok,
+    ).toBe(true);
+    expect(
+      issuesOf({
+        targets: {
+          a: { type: 'embedded', threads: 2, workers: 3 },
+          c: { type: 'http', url: 'http://127.0.0.1:1', spawn: { threads: 2, workers: 3 } },
+        },
+      }),
+    ).toEqual([
+      { path: '/targets/a/workers', message: 'is the old name of threads: give one of them' },
+      { path: '/targets/c/spawn/workers', message: 'is the old name of threads: give one of them' },
+    ]);
+  });
+
   it('refuses a URL that does not parse, with its path', () => {
     expect(
       issuesOf({

@@ -3,18 +3,13 @@ import { availableParallelism } from 'node:os';
 import Type from 'typebox';
 import { WorkerPricingSchema, withWorkerUsage } from '../cost.js';
 import { createEmbeddedEvaluator } from '../evaluators/embedded.js';
-import { defineTargetKind } from './types.js';
+import { defineTargetKind, ThreadsField, threadsIssues, threadsOf } from './types.js';
 
 export const EmbeddedTargetSchema = Type.Object(
   {
     type: Type.Literal('embedded'),
-    workers: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 1024,
-        description: 'Worker threads; default: one per core.',
-      }),
-    ),
+    threads: ThreadsField('Evaluation threads; default: one per core.'),
+    workers: ThreadsField('Old name of threads (deprecated).'),
     pricing: Type.Optional(WorkerPricingSchema),
     description: Type.Optional(Type.String()),
   },
@@ -27,9 +22,11 @@ export const EmbeddedTargetSchema = Type.Object(
 export const embedded = defineTargetKind({
   type: 'embedded',
   schema: EmbeddedTargetSchema,
+  check: (target, at) => threadsIssues(target, at),
   async open(target, { problemModules }) {
+    const threads = threadsOf(target);
     const evaluator = await createEmbeddedEvaluator({
-      ...(target.workers === undefined ? {} : { workers: target.workers }),
+      ...(threads === undefined ? {} : { workers: threads }),
       problemModules,
     });
     return {
@@ -45,7 +42,7 @@ export const embedded = defineTargetKind({
         where: 'in-process',
         status: 'ok',
         usable: true,
-        workers: target.workers ?? availableParallelism(),
+        workers: threadsOf(target) ?? availableParallelism(),
       },
     ];
   },

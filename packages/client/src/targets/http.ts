@@ -10,20 +10,21 @@ import { ConfigError, EvaluationError } from '../errors.js';
 import { createHttpEvaluator } from '../evaluators/http.js';
 import type { TargetHealth } from '../evaluators/types.js';
 import { ensureLocalServer, type LocalServer } from '../spawn.js';
-import { defineTargetKind, type TargetProbe, urlIssues } from './types.js';
+import {
+  defineTargetKind,
+  type TargetProbe,
+  ThreadsField,
+  threadsIssues,
+  urlIssues,
+} from './types.js';
 
 /** Largest HTTP request body the client sends by default. */
 const DEFAULT_MAX_BATCH_BYTES = 6 * 1024 * 1024;
 
 export const SpawnSchema = Type.Object(
   {
-    workers: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 1024,
-        description: 'Threads of the spawned server (its GALAPAGOS_THREADS).',
-      }),
-    ),
+    threads: ThreadsField('Threads of the spawned server (its GALAPAGOS_THREADS).'),
+    workers: ThreadsField('Old name of threads (deprecated).'),
     env: Type.Optional(
       Type.Record(Type.String({ pattern: '^GALAPAGOS_[A-Z_]+$' }), Type.String(), {
         description: 'Extra GALAPAGOS_* settings for the spawned server.',
@@ -133,6 +134,10 @@ export const http = defineTargetKind({
       issues.push({ path: `${at}/urls`, message: 'cannot be given together with url' });
     return [
       ...issues,
+      ...threadsIssues(
+        typeof target.spawn === 'object' ? (target.spawn as Record<string, unknown>) : undefined,
+        `${at}/spawn`,
+      ),
       ...literalHeaderIssues(at, target.headers),
       ...urlIssues(target, at, ['url', 'urls']),
     ];

@@ -3,7 +3,7 @@
  * and how to probe it for `galapagos targets`. One file per kind; see `index.ts`.
  */
 import type { ConfigIssue } from '@galapagos/core';
-import type { Static, TSchema } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import type { Evaluator } from '../evaluators/types.js';
 import type { LocalServer } from '../spawn.js';
 
@@ -86,4 +86,22 @@ export function urlIssues(
         });
   }
   return issues;
+}
+
+/** A count of threads: `threads`, or `workers`, its deprecated old name. */
+export const ThreadsField = (description: string) =>
+  Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, description }));
+
+/** The threads a target's settings give, by `threads` or its old name `workers`. */
+export const threadsOf = (settings: { readonly threads?: number; readonly workers?: number }) =>
+  settings.threads ?? settings.workers;
+
+/** `threads` and `workers` (its old name) given together. */
+export function threadsIssues(
+  settings: Readonly<Record<string, unknown>> | undefined,
+  at: string,
+): ConfigIssue[] {
+  return settings?.threads !== undefined && settings.workers !== undefined
+    ? [{ path: `${at}/workers`, message: 'is the old name of threads: give one of them' }]
+    : [];
 }
