@@ -53,6 +53,13 @@ describe('client errors', () => {
       retryable: false,
       message: 'bad',
     });
+    // A coded reply is retried as its code's entry says, whatever status a proxy put on it.
+    expect(
+      errorFromReply(500, { code: 'GALAPAGOS_ERR_SHUTTING_DOWN', message: 'bye' }, undefined),
+    ).toMatchObject({ retryable: true, status: 500 });
+    expect(
+      errorFromReply(503, { code: 'GALAPAGOS_ERR_INVALID_GENOME', message: 'bad' }, undefined),
+    ).toMatchObject({ retryable: false });
     expect(errorFromReply(502, '<html>', undefined)).toMatchObject({
       code: 'GALAPAGOS_ERR_HTTP',
       retryable: true,

@@ -4,7 +4,12 @@
  * {@link EvaluationError} (what every evaluator failure becomes; a server's coded reply is
  * turned back into one with the same code).
  */
-import type { ConfigIssue, ErrorCode, GalapagosError } from '@galapagos/core';
+import {
+  type ConfigIssue,
+  type ErrorCode,
+  type GalapagosError,
+  replyCodeEntry,
+} from '@galapagos/core';
 
 export const CLIENT_ERROR_CODES = {
   GALAPAGOS_ERR_CONFIG: 'The config file or the command line is invalid (path and reason given).',
@@ -126,7 +131,7 @@ export class RefusedError extends ClientError {
   }
 }
 
-/** Statuses worth retrying: overload, gateway trouble, timeouts. */
+/** Statuses worth retrying when a reply carries no code of the catalogue: overload, gateway trouble, timeouts. */
 const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
 
 /** A failed evaluation request, with what the dispatcher needs to decide on a retry. Exit 1. */
@@ -179,9 +184,12 @@ export function errorFromReply(
       ? reply.message
       : `HTTP ${status} without a coded error body`;
   const retryAfterMs = parseRetryAfter(retryAfter);
+  // A coded reply is retried as its code's entry says (core's reply-codes.ts), whatever proxy
+  // answered; an uncoded one by its status.
+  const entry = coded ? replyCodeEntry(code) : undefined;
   return new EvaluationError(code, message, {
     status,
-    retryable: RETRYABLE_STATUS.has(status),
+    retryable: entry?.retryable ?? RETRYABLE_STATUS.has(status),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
 }

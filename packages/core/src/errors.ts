@@ -3,33 +3,12 @@
  *
  * Codes are stable and part of the public contract: servers map them to HTTP statuses and
  * clients turn replies back into {@link GalapagosError}s with the same code. Core errors carry
- * a code and never an HTTP status.
+ * a code and never an HTTP status: the status, retryability and exit code of each are in its
+ * entry (`reply-codes.ts`).
  */
-export const ERROR_CODES = {
-  GALAPAGOS_ERR_INVALID_CONFIG:
-    'The run configuration does not match its schema or names incompatible operators.',
-  GALAPAGOS_ERR_UNKNOWN_PROBLEM: 'No problem with the given id is registered.',
-  GALAPAGOS_ERR_INVALID_PARAMS: "The problem parameters do not match the problem's schema.",
-  GALAPAGOS_ERR_INVALID_GENOME:
-    "A genome does not fit the problem's genome spec (length, alphabet, bounds, permutation).",
-  GALAPAGOS_ERR_INVALID_FITNESS:
-    'The fitness values told to the engine do not match the genomes it asked for.',
-  GALAPAGOS_ERR_INVALID_STATE: 'A state passed to ask/tell is not a state this engine produced.',
-  GALAPAGOS_ERR_RUN_COMPLETE: 'The run has already evaluated its last generation.',
-  GALAPAGOS_ERR_ABORTED: 'The operation was cancelled through its AbortSignal.',
-  GALAPAGOS_ERR_UNSUPPORTED_OPERATOR:
-    'The operator cannot work on this population (e.g. roulette on negative fitness).',
-  GALAPAGOS_ERR_INVALID_COST: 'The simulated evaluation cost is malformed.',
-  GALAPAGOS_ERR_OVERLOADED: 'The evaluation pool queue is full; retry later.',
-  GALAPAGOS_ERR_EVALUATION_FAILED: 'A fitness evaluation threw or its worker thread died.',
-  GALAPAGOS_ERR_POOL_CLOSED: 'The evaluation pool has been closed.',
-  GALAPAGOS_ERR_INVALID_PROBLEM:
-    'A problem definition is malformed (id, schema, instance), or two problems share an id.',
-  GALAPAGOS_ERR_PROBLEM_MODULE:
-    'A problem module could not be loaded: missing, failing to build or import, or exporting no problems.',
-  GALAPAGOS_ERR_PROBLEM_MISMATCH:
-    "The target's (or the checkpoint's) problem fingerprint differs from this client's: different code.",
-} as const;
+import { descriptionsOf, ENGINE_REPLY_CODES } from './reply-codes.js';
+
+export const ERROR_CODES = descriptionsOf(ENGINE_REPLY_CODES);
 
 /** One of the stable error codes of {@link ERROR_CODES}. */
 export type ErrorCode = keyof typeof ERROR_CODES;

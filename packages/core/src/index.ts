@@ -158,6 +158,16 @@ export {
   seedState,
 } from './random.js';
 export {
+  descriptionsOf,
+  ENGINE_REPLY_CODES,
+  HTTP_REPLY_CODES,
+  REPLY_CODE_ENTRIES,
+  type ReplyCodeEntry,
+  type ReplyCodeName,
+  RUN_REPLY_CODES,
+  replyCodeEntry,
+} from './reply-codes.js';
+export {
   RUN_ERROR_CODES,
   RUN_STATUS_VALUES,
   RunDetailSchema,

@@ -1,12 +1,13 @@
 /** The run API of a server, from the client's side (`/v1/runs`). */
 
 import { EvaluationError, errorFromReply, RefusedError } from '@galapagos/client';
+import { replyCodeEntry } from '@galapagos/core';
 import type { RunDetail, RunSummary } from '@galapagos/server';
 import { request } from 'undici';
 import type { RunServer } from './server.js';
 
 const TIMEOUT_MS = 30_000;
-/** Statuses that mean the request itself is wrong (exit 2), not the server or the run. */
+/** Statuses that mean the request itself is wrong (exit 2), for replies without a catalogued code. */
 const REFUSALS = new Set([400, 404, 409, 413, 422]);
 
 async function call<T>(
@@ -44,7 +45,10 @@ async function call<T>(
   }
   if (response.statusCode >= 400) {
     const error = errorFromReply(response.statusCode, parsed, response.headers['retry-after']);
-    throw REFUSALS.has(response.statusCode) ? new RefusedError(error.code, error.message) : error;
+    // A catalogued code says itself whether it refuses the request (exit 2: core's reply-codes.ts).
+    const entry = replyCodeEntry(error.code);
+    const refused = entry ? entry.exit === 2 : REFUSALS.has(response.statusCode);
+    throw refused ? new RefusedError(error.code, error.message) : error;
   }
   if (parsed === undefined)
     throw new EvaluationError('GALAPAGOS_ERR_BAD_REPLY', `${server.url}${path} answered no JSON`, {
