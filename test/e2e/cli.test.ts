@@ -242,7 +242,7 @@ describe('galapagos targets', () => {
         file,
         JSON.stringify({
           targets: {
-            here: { type: 'embedded', workers: 3 },
+            here: { type: 'embedded', threads: 3 },
             up: { type: 'http', url: server.url },
             keyed: {
               type: 'http',
@@ -254,6 +254,7 @@ describe('galapagos targets', () => {
       );
       const { code, stdout } = await runCli(['targets', '--config', file]);
       expect(code).toBe(1);
+      expect(stdout).toMatch(/^target\s+type\s+where\s+status\s+version\s+threads\s+latency$/m);
       expect(stdout).toMatch(/here\s+embedded\s+in-process\s+ok\s+-\s+3/);
       expect(stdout).toMatch(/up\s+http\s+http:\/\/127\.0\.0\.1:\d+\/\s+ok\s+\d+\.\d+\.\d+\s+2/);
       expect(stdout).toMatch(/keyed\s+http\s+.*not checked: .*GALAPAGOS_TEST_UNSET_KEY is not set/);

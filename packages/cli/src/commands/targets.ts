@@ -12,7 +12,7 @@ export async function targetsCommand(flags: Pick<ConfigFlags, 'config'>): Promis
     return fail(error, false);
   }
   let unusable = 0;
-  const rows: string[][] = [['target', 'type', 'where', 'status', 'version', 'workers', 'latency']];
+  const rows: string[][] = [['target', 'type', 'where', 'status', 'version', 'threads', 'latency']];
   for (const [name, target] of Object.entries(config.targets)) {
     const probes = await probeTarget(target, {
       name,
