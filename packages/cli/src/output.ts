@@ -31,6 +31,18 @@ const showFitness = (f: number | readonly number[]): string =>
   typeof f === 'number' ? num(f) : `[${f.map(num).join(', ')}]`;
 
 /** A genome for humans: bit strings as they are, arrays shortened past 40 genes. */
+/** Fitness calls against what the run needed: every duplicate with its reason. */
+export function callsLine(calls: RunResult['calls']): string {
+  const { transport, speculation, failureRetries } = calls.duplicates;
+  const reasons = [
+    transport > 0 ? `${transport} resent after lost requests` : '',
+    speculation > 0 ? `${speculation} speculative duplicates on idle threads` : '',
+    failureRetries > 0 ? `${failureRetries} failed genomes retried (run.onError.retries)` : '',
+  ].filter(Boolean);
+  const extra = calls.sent - calls.distinct;
+  return `calls: ${calls.requested} evaluations asked for, ${calls.cached} from cache, ${calls.distinct} distinct genomes sent, ${calls.sent} calls in all (${extra === 0 ? 'no duplicates' : `+${extra}: ${reasons.join(', ')}`})`;
+}
+
 export function showGenome(genome: Genome): string {
   if (typeof genome === 'string')
     return genome.length > 200 ? `${genome.slice(0, 200)}… (${genome.length} bits)` : genome;
@@ -70,6 +82,7 @@ export function summary(
     `${result.objectives ? 'best in the first objective' : 'best'}: ${showGenome(result.best.genome)}  fitness ${showFitness(result.best.fitness)}`,
     `target ${target}: ${result.evaluations} evaluations (${result.evaluationsSent} sent, ${result.cacheHits} from cache) in ${rounds} rounds, ${seconds.toFixed(2)} s, ${result.evalsPerSecond.toFixed(0)} evaluations/s, ${result.retries} retries`,
   ];
+  lines.push(callsLine(result.calls));
   if (result.utilisation !== undefined)
     lines.push(
       `worker utilisation: ${(result.utilisation * 100).toFixed(1)} % (busy thread time ÷ threads × elapsed)`,
@@ -87,7 +100,7 @@ export function summary(
     lines.push(`stopped by ${result.stoppedBy} after generation ${result.logbook.length - 1}`);
   if (result.penalised > 0)
     lines.push(
-      `penalised: ${result.penalised} genomes whose evaluation failed were given run.onError.penalty`,
+      `penalised: ${result.penalised} genomes whose evaluation failed${result.calls.timedOut > 0 ? ` (${result.calls.timedOut} ran past their timeoutMs)` : ''} were given run.onError.penalty`,
     );
   // Rounds × cost is a generational run's floor; a steady-state run has no rounds.
   if (costMs !== undefined && costMs > 0 && result.replay === undefined) {

@@ -7,7 +7,9 @@
 import {
   type ConfigIssue,
   type ErrorCode,
+  type Fitness,
   type GalapagosError,
+  type GenomeFailure,
   replyCodeEntry,
 } from '@galapagos/core';
 
@@ -136,7 +138,7 @@ const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
 
 /** A failed evaluation request, with what the dispatcher needs to decide on a retry. Exit 1. */
 export class EvaluationError extends ClientError {
-  override readonly name = 'EvaluationError';
+  override readonly name: string = 'EvaluationError';
   readonly code: ErrorCodeOf;
   readonly exitCode = EXIT_FAILED;
   readonly status: number | undefined;
@@ -154,6 +156,26 @@ export class EvaluationError extends ClientError {
     this.status = options.status;
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * Some genomes of a request failed on their own (the fitness threw, ran past its deadline or
+ * killed its thread): the others' fitness came back with them, so none is sent again for a
+ * neighbour's failure. Never retried as a request.
+ */
+export class GenomeFailuresError extends EvaluationError {
+  override readonly name = 'GenomeFailuresError';
+
+  constructor(
+    /** The request's fitness, null where the genome failed. */
+    readonly fitness: readonly (Fitness | null)[],
+    /** The failed genomes, by index in the request, each with its code and message. */
+    readonly failures: readonly GenomeFailure[],
+  ) {
+    const [first] = failures as [GenomeFailure];
+    const more = failures.length > 1 ? ` (and ${failures.length - 1} more genomes failed)` : '';
+    super(first.code, `${first.message}${more}`, { retryable: false });
   }
 }
 

@@ -11,7 +11,7 @@ export {
   validateConfig,
 } from './config/validate.js';
 export type { TargetUsage } from './cost.js';
-export { Dispatcher, type DispatchProblem, type DispatchStats } from './dispatcher.js';
+export { Dispatcher, type DispatchProblem, type DispatchStats } from './dispatch/dispatcher.js';
 export {
   CheckpointError,
   CLIENT_ERROR_CODES,
@@ -23,6 +23,7 @@ export {
   EXIT_FAILED,
   EXIT_USAGE,
   errorFromReply,
+  GenomeFailuresError,
   InterruptError,
   parseRetryAfter,
   RefusedError,

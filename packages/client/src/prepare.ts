@@ -68,7 +68,7 @@ function checkPenalty(
   params: Readonly<Record<string, unknown>>,
 ): void {
   const multi = registry.resolve(problem, params).instance.objectives !== undefined;
-  if (multi && run.onError)
+  if (multi && run.onError?.penalty !== undefined)
     throw new ConfigError(source, [
       {
         path: '/run/onError',

@@ -11,7 +11,8 @@ import {
 } from '@galapagos/core';
 import { writeCheckpoint } from './checkpoint.js';
 import type { DispatchConfig, RunConfig } from './config/schema.js';
-import { type DispatchEvents, Dispatcher } from './dispatcher.js';
+import { type DispatchEvents, Dispatcher, type DispatchStats } from './dispatch/dispatcher.js';
+import { emptyStats } from './dispatch/types.js';
 import type { Evaluator } from './evaluators/types.js';
 
 export interface RunOptions {
@@ -75,6 +76,11 @@ export interface RunResult {
   readonly cacheHits: number;
   /** Genomes given `run.onError.penalty` because their evaluation failed. */
   readonly penalised: number;
+  /**
+   * What the run's evaluations cost in calls of the fitness: genomes asked for, answered from
+   * the cache, distinct ones sent, all sent, and every duplicate with its reason.
+   */
+  readonly calls: RunCalls;
   /** The problem's fingerprint (its code and definition). */
   readonly fingerprint?: string;
   readonly retries: number;
@@ -104,6 +110,22 @@ export interface RunResult {
    */
   readonly replay?: { readonly order: readonly number[]; readonly inFlight: number };
   readonly state: EngineState;
+}
+
+/** See {@link RunResult.calls}. */
+export interface RunCalls {
+  /** Evaluations the engine asked for this session, repeats included. */
+  readonly requested: number;
+  /** Of them, answered from the cache (earlier generations, or a repeat within one). */
+  readonly cached: number;
+  /** Distinct genomes sent: what the run needed. */
+  readonly distinct: number;
+  /** Genome evaluations sent in all: `distinct` plus the duplicates. */
+  readonly sent: number;
+  readonly duplicates: DispatchStats['duplicates'];
+  /** Genomes whose evaluation failed for good (given the penalty), and of them timed out. */
+  readonly failed: number;
+  readonly timedOut: number;
 }
 
 /** The engine configuration a client run config stands for: all but the client's own fields. */
@@ -143,6 +165,25 @@ export function utilisationOf(
   if (busy === undefined || busyAtStart === undefined || !evaluator.capacity || elapsedMs <= 0)
     return undefined;
   return (busy - busyAtStart) / (evaluator.capacity * elapsedMs);
+}
+
+/** A user problem's deadline per genome when it sets none (the pool's default). */
+const DEFAULT_GENOME_TIMEOUT_MS = 60_000;
+
+/**
+ * How long one genome's evaluation may run, as far as this client knows: `run.onError.timeoutMs`,
+ * else the problem's own `timeoutMs` (60 s for a problem of the user's); undefined for a shipped
+ * problem. Requests carry the override; the rest sizes the wait for a reply.
+ */
+function genomeTimeoutMs(
+  run: RunConfig,
+  registry: ProblemRegistry | undefined,
+  problem: string,
+): number | undefined {
+  if (run.onError?.timeoutMs !== undefined) return run.onError.timeoutMs;
+  if (builtinProblems.some((p) => p.id === problem)) return undefined;
+  const own = registry?.has(problem) ? registry.get(problem).timeoutMs : undefined;
+  return own ?? DEFAULT_GENOME_TIMEOUT_MS;
 }
 
 /** Evolves with core's ask/tell, every generation's evaluations going through a dispatcher. */
@@ -189,7 +230,10 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
           cost: run.cost,
           fingerprint,
           shipped: builtinProblems.some((p) => p.id === context.problem),
-          ...(run.onError ? { penalty: run.onError.penalty } : {}),
+          penalty: run.onError?.penalty,
+          failureRetries: run.onError?.retries,
+          genomeTimeoutMs: genomeTimeoutMs(run, options.registry, context.problem),
+          deadlineMs: run.onError?.timeoutMs,
         },
         { onRetry },
       );
@@ -227,15 +271,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
   });
   const elapsedMs = performance.now() - started;
   const utilisation = utilisationOf(evaluator, busyAtStart, elapsedMs);
-  const stats = dispatcher?.stats ?? {
-    evaluationsSent: 0,
-    cacheHits: 0,
-    penalised: 0,
-    retries: 0,
-    timeouts: 0,
-    speculated: 0,
-    speculationWins: 0,
-  };
+  const stats = dispatcher?.stats ?? emptyStats();
   const evaluations = result.logbook.reduce((sum, e) => sum + e.nevals, 0);
   const thisSession = evaluations - (resume?.evaluations ?? 0);
   return {
@@ -261,6 +297,15 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     evaluationsSent: stats.evaluationsSent,
     cacheHits: stats.cacheHits,
     penalised: stats.penalised,
+    calls: {
+      requested: stats.requested,
+      cached: stats.cacheHits,
+      distinct: stats.distinct,
+      sent: stats.evaluationsSent,
+      duplicates: stats.duplicates,
+      failed: stats.penalised,
+      timedOut: stats.timedOutGenomes,
+    },
     ...(result.state.config.fingerprint ? { fingerprint: result.state.config.fingerprint } : {}),
     retries: stats.retries,
     timeouts: stats.timeouts,

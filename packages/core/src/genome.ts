@@ -108,6 +108,14 @@ export function genomeKey(genome: Genome): string {
 }
 
 /** A copy that shares nothing mutable with the original. */
+/** A short rendering of a genome for messages: its first values (a failure names its genome). */
+export function renderGenome(genome: Genome): string {
+  if (typeof genome === 'string')
+    return genome.length > 32 ? `${genome.slice(0, 32)}… (${genome.length} bits)` : genome;
+  const shown = genome.slice(0, 6).map((v) => (Number.isInteger(v) ? v : Number(v.toPrecision(4))));
+  return `[${shown.join(', ')}${genome.length > 6 ? `, … ${genome.length} values` : ''}]`;
+}
+
 export function cloneGenome<G extends Genome>(genome: G): G {
   return (typeof genome === 'string' ? genome : genome.slice()) as G;
 }

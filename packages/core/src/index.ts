@@ -82,6 +82,7 @@ export {
   type RealGenome,
   type RealSpec,
   randomGenome,
+  renderGenome,
 } from './genome.js';
 export {
   LAMBDA_EVENT_SOURCES,
@@ -190,6 +191,9 @@ export {
   EvaluateRequestSchema,
   type EvaluateResponse,
   EvaluateResponseSchema,
+  GENOME_FAILURE_CODES,
+  type GenomeFailure,
+  GenomeFailureSchema,
   type Health,
   HealthSchema,
   MAX_GENOMES_PER_REQUEST,

@@ -80,6 +80,10 @@ export const ENGINE_REPLY_CODES = {
     500,
     'A fitness evaluation threw or its worker thread died.',
   ),
+  GALAPAGOS_ERR_EVALUATION_TIMEOUT: failed(
+    500,
+    "A genome's evaluation ran past its timeoutMs; its thread (and any program it started) was replaced.",
+  ),
   GALAPAGOS_ERR_POOL_CLOSED: later(503, 'The evaluation pool has been closed.', 5),
   GALAPAGOS_ERR_INVALID_PROBLEM: failed(
     500,

@@ -55,20 +55,63 @@ export const EvaluateRequestSchema = Type.Object(
     params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     cost: Type.Optional(CostSchema),
     genomes: Type.Array(WireGenomeSchema, { minItems: 1, maxItems: MAX_GENOMES_PER_REQUEST }),
+    partial: Type.Optional(
+      Type.Boolean({
+        description:
+          "Answer genomes whose evaluation failed or timed out in `failures` (their fitness null), and the others' fitness, instead of failing the whole request: no healthy genome needs sending again.",
+      }),
+    ),
+    timeoutMs: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 86_400_000,
+        description:
+          "Longest one genome's evaluation may run, ms (default: the problem's own timeoutMs). The server's request deadline still applies.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export type EvaluateRequest = Static<typeof EvaluateRequestSchema>;
 
+/** Codes a genome's own failure carries in a partial reply. */
+export const GENOME_FAILURE_CODES = [
+  'GALAPAGOS_ERR_EVALUATION_FAILED',
+  'GALAPAGOS_ERR_EVALUATION_TIMEOUT',
+] as const;
+
+/** One genome whose evaluation failed, in a partial reply (see `partial`). */
+export const GenomeFailureSchema = Type.Object(
+  {
+    index: Type.Integer({ minimum: 0, description: "The genome's index in the request." }),
+    code: Type.Union([
+      Type.Literal('GALAPAGOS_ERR_EVALUATION_FAILED'),
+      Type.Literal('GALAPAGOS_ERR_EVALUATION_TIMEOUT'),
+    ]),
+    message: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type GenomeFailure = Static<typeof GenomeFailureSchema>;
+
 /** `POST /v1/evaluate` reply: `fitness[i]` belongs to `genomes[i]`. */
 export const EvaluateResponseSchema = Type.Object(
   {
     fitness: Type.Array(
-      Type.Union([Type.Number(), Type.Array(Type.Number(), { minItems: 2, maxItems: 64 })]),
+      Type.Union([
+        Type.Number(),
+        Type.Array(Type.Number(), { minItems: 2, maxItems: 64 }),
+        Type.Null(),
+      ]),
       {
         description:
-          'One per genome: a number, or for a multi-objective problem one number per objective.',
+          'One per genome: a number, or for a multi-objective problem one number per objective; null for a genome listed in `failures` (partial requests only).',
       },
+    ),
+    failures: Type.Optional(
+      Type.Array(GenomeFailureSchema, {
+        description: 'Genomes whose evaluation failed or timed out (partial requests only).',
+      }),
     ),
     problem: Type.String(),
     count: Type.Integer({ minimum: 0 }),

@@ -51,17 +51,22 @@ export async function evaluateRequest(
   const started = performance.now();
   try {
     let busyMs = 0;
-    const fitness = await pool.evaluate(request, {
+    const evaluated = {
       signal: abandon.signal,
-      onBusyMs: (ms) => {
+      onBusyMs: (ms: number) => {
         busyMs = ms;
       },
-    });
+    };
+    // A partial request gets each genome's outcome; any other fails with its first failure.
+    const { fitness, failures } = request.partial
+      ? await pool.evaluateEach(request, evaluated)
+      : { fitness: await pool.evaluate(request, evaluated), failures: [] };
     const elapsedMs = performance.now() - started;
     metrics.evaluations.inc({ problem: request.problem }, fitness.length);
     metrics.latency.observe({ problem: request.problem }, elapsedMs / 1000);
     return {
       fitness: fitness as EvaluateResponse['fitness'],
+      ...(failures.length > 0 ? { failures } : {}),
       problem: request.problem,
       count: fitness.length,
       elapsedMs,

@@ -62,7 +62,7 @@ describe('a user fitness that hangs', () => {
       expect(r.json()).toMatchObject({
         code: 'GALAPAGOS_ERR_TIMEOUT',
         message: expect.stringMatching(
-          /problem "test-hangs" cancelled; genomes 0, 1 had not finished/,
+          /problem "test-hangs" cancelled; genomes 0-1 had not finished/,
         ),
       });
       expect((await evaluate(app, onemax(4, ['1111']))).json().fitness).toEqual([4]);

@@ -52,7 +52,7 @@ describe('a server with a user problem module', () => {
     expect(reply.statusCode).toBe(500);
     expect(reply.json()).toMatchObject({
       code: 'GALAPAGOS_ERR_EVALUATION_FAILED',
-      message: expect.stringMatching(/problem "test-throws", genome 1: fitness threw/),
+      message: expect.stringMatching(/problem "test-throws", genome 1 \(.*\): fitness threw/),
     });
     expect((await evaluate(app, { problem: 'curve-fit', genomes: [[1, 0, 1]] })).statusCode).toBe(
       200,

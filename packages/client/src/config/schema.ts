@@ -35,10 +35,29 @@ export const RunSchema = Type.Object(
     onError: Type.Optional(
       Type.Object(
         {
-          penalty: Type.Number({
-            description:
-              'Fitness given to a genome whose evaluation fails (the fitness threw, returned a non-number, or crashed its thread); the run goes on and counts them. Without onError such a failure stops the run.',
-          }),
+          penalty: Type.Optional(
+            Type.Number({
+              description:
+                'Fitness given to a genome whose evaluation fails (the fitness threw, returned a non-number, ran past its timeoutMs or crashed its thread); the run goes on and counts them. Without it such a failure stops the run, naming the genomes.',
+            }),
+          ),
+          retries: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 10,
+              default: 0,
+              description:
+                'Times a genome whose evaluation failed is evaluated again (alone) before it counts as failed: for a fitness that fails now and then. Default 0: a deterministic fitness fails the same way again.',
+            }),
+          ),
+          timeoutMs: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 86_400_000,
+              description:
+                "Longest one genome's evaluation may run, ms, overriding the problem's own timeoutMs (default 60 000 for your own problems). Past it, the genome fails with GALAPAGOS_ERR_EVALUATION_TIMEOUT and its thread and program are replaced.",
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

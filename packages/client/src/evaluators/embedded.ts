@@ -1,6 +1,7 @@
 import { isGalapagosError } from '@galapagos/core';
 import { createEvaluationPool } from '@galapagos/core/runtime';
 import { EvaluationError } from '../errors.js';
+import { outcomesOf } from './reply.js';
 import type { Evaluator } from './types.js';
 
 /** Evaluates in this process on core's worker-thread pool: no server, no network. */
@@ -20,7 +21,7 @@ export async function createEmbeddedEvaluator(
     busyMs: () => pool.stats().busyMs,
     async evaluate(request, { signal }) {
       try {
-        return await pool.evaluate(request, { signal, trusted: true });
+        return outcomesOf(await pool.evaluateEach(request, { signal, trusted: true }));
       } catch (error) {
         if (signal.aborted) throw signal.reason ?? error;
         if (isGalapagosError(error))

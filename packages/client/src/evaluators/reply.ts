@@ -1,6 +1,13 @@
-import { type Fitness, type ProblemList, ProblemListSchema } from '@galapagos/core';
+import {
+  type Fitness,
+  type GenomeFailure,
+  GenomeFailureSchema,
+  type ProblemList,
+  ProblemListSchema,
+} from '@galapagos/core';
+import Type from 'typebox';
 import Value from 'typebox/value';
-import { EvaluationError } from '../errors.js';
+import { EvaluationError, GenomeFailuresError } from '../errors.js';
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -16,18 +23,45 @@ export function busyMsOf(reply: unknown): number {
  * their length against the problem's objectives).
  */
 export function fitnessOf(reply: unknown, expected: number): Fitness[] {
-  const fitness = (reply as { fitness?: unknown } | null)?.fitness;
+  const { fitness, failures } = (reply ?? {}) as { fitness?: unknown; failures?: unknown };
+  const failed =
+    failures === undefined
+      ? undefined
+      : Value.Check(GenomeFailuresSchema, failures)
+        ? new Set(failures.map((f) => f.index))
+        : null;
   if (
+    failed === null ||
     !Array.isArray(fitness) ||
     fitness.length !== expected ||
-    !fitness.every((f) => finite(f) || (Array.isArray(f) && f.length > 0 && f.every(finite)))
+    !fitness.every(
+      (f, i) =>
+        finite(f) ||
+        (Array.isArray(f) && f.length > 0 && f.every(finite)) ||
+        (f === null && failed?.has(i)),
+    )
   )
     throw new EvaluationError(
       'GALAPAGOS_ERR_BAD_REPLY',
       `reply does not hold ${expected} finite fitness values`,
       { retryable: false },
     );
-  return fitness as Fitness[];
+  return outcomesOf({ fitness, failures: (failures as GenomeFailure[] | undefined) ?? [] });
+}
+
+const GenomeFailuresSchema = Type.Array(GenomeFailureSchema);
+
+/**
+ * The fitness of a request whose genomes all succeeded.
+ * @throws GenomeFailuresError when some failed (with the others' fitness)
+ */
+export function outcomesOf(outcomes: {
+  readonly fitness: readonly (Fitness | null)[];
+  readonly failures: readonly GenomeFailure[];
+}): Fitness[] {
+  if (outcomes.failures.length > 0)
+    throw new GenomeFailuresError(outcomes.fitness, outcomes.failures);
+  return outcomes.fitness as Fitness[];
 }
 
 /** The problem list of a `GET /v1/problems` reply, checked against the wire schema. */

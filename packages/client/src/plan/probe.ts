@@ -7,7 +7,7 @@
  */
 import { type EngineConfig, type Genome, init, type ProblemRegistry } from '@galapagos/core';
 import type { DispatchConfig } from '../config/schema.js';
-import { Dispatcher, type DispatchProblem } from '../dispatcher.js';
+import { Dispatcher, type DispatchProblem } from '../dispatch/dispatcher.js';
 import type { Evaluator } from '../evaluators/types.js';
 import type { ProbeFigures } from './model.js';
 

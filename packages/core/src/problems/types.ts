@@ -36,8 +36,11 @@ export interface ProblemInstance {
   /**
    * Optional vectorised form: the fitness of a whole chunk at once, same order. When present,
    * the evaluation pool calls it instead of {@link ProblemInstance.fitness} for each chunk.
+   * An `Error` in a genome's place fails that genome alone; a throw fails the whole chunk.
    */
-  fitnessBatch?(genomes: Genome[]): readonly Fitness[] | Promise<readonly Fitness[]>;
+  fitnessBatch?(
+    genomes: Genome[],
+  ): readonly (Fitness | Error)[] | Promise<readonly (Fitness | Error)[]>;
 }
 
 /**
@@ -64,6 +67,13 @@ export interface ProblemDefinition<S extends ParamsSchema = ParamsSchema> {
    * an external program, say): it enters the problem's fingerprint.
    */
   readonly source?: string;
+  /**
+   * Longest one genome's evaluation may run, ms (default for a problem of your own: 60 000;
+   * a run's `onError.timeoutMs` overrides it). Past it, the genome fails with
+   * `GALAPAGOS_ERR_EVALUATION_TIMEOUT` and its thread (and any program it started) is
+   * replaced.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Declares a problem with parameter types inferred from its schema. */

@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import type { Genome, GenomeSpec } from '../genome.js';
 import { withDefaults } from '../problems/params.js';
 import type { Objective, ParamsSchema, ProblemDefinition } from '../problems/types.js';
-import { announceChild } from './children.js';
 
 export interface CommandProblemOptions {
   readonly id: string;
@@ -47,9 +46,10 @@ const tail = (text: string, lines = 5) => text.trimEnd().split('\n').slice(-line
 /** Runs the program once with `input` on stdin; its stdout. */
 function run(options: CommandProblemOptions, params: Record<string, unknown>, input: string) {
   const [program, ...args] = options.command;
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  // Its deadline (`timeoutMs` per genome) is kept by the pool, which ends the program with
+  // the evaluation.
   return new Promise<string>((done, fail) => {
-    // Its own process group, so that a timeout or an abandoned evaluation ends whatever the
+    // Its own process group, so that a deadline or an abandoned evaluation ends whatever the
     // program started too (a shell's children hold its output open).
     const child = spawn(program, args, {
       cwd: options.cwd ?? process.cwd(),
@@ -58,16 +58,11 @@ function run(options: CommandProblemOptions, params: Record<string, unknown>, in
       detached: true,
     });
     const pid = child.pid;
-    if (pid !== undefined) announceChild(pid, true);
     let ended: string | undefined;
     const end = (why: string) => {
       ended ??= why;
       if (pid !== undefined) killGroup(pid);
     };
-    const timer = setTimeout(
-      () => end(`ran past its ${timeoutMs} ms timeout and was killed`),
-      timeoutMs,
-    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -83,12 +78,9 @@ function run(options: CommandProblemOptions, params: Record<string, unknown>, in
     child.stdin.end(input);
     const command = options.command.join(' ');
     child.once('error', (error) => {
-      clearTimeout(timer);
       fail(new Error(`${command} could not start: ${error.message}`));
     });
     child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      if (pid !== undefined) announceChild(pid, false);
       const said = stderr.trim() ? `; stderr: ${tail(stderr)}` : '';
       if (ended) fail(new Error(`${command} ${ended}${said}`));
       else if (signal) fail(new Error(`${command} was ended by ${signal}${said}`));
@@ -154,6 +146,7 @@ export function defineCommandProblem(options: CommandProblemOptions): ProblemDef
     description: options.description ?? `Fitness computed by \`${command}\`.`,
     params,
     source: sourceOf(options),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
     instantiate: (given) => {
       const values = withDefaults(params, given) as Record<string, unknown>;
       const genome = typeof options.genome === 'function' ? options.genome(values) : options.genome;
@@ -177,7 +170,12 @@ export function defineCommandProblem(options: CommandProblemOptions): ProblemDef
                 }
                 if (!Array.isArray(parsed))
                   throw new Error(`${command} did not print a JSON array`);
-                return parsed as number[];
+                // `{"error": "..."}` in a genome's place fails that genome alone.
+                return parsed.map((entry: unknown) =>
+                  typeof entry === 'object' && entry !== null && 'error' in entry
+                    ? new Error(`${command}: ${String((entry as { error: unknown }).error)}`)
+                    : (entry as number),
+                );
               },
             }
           : {}),

@@ -1,12 +1,13 @@
-import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { GalapagosError, isGalapagosError } from '../errors.js';
 import { assertGenomes, type Genome } from '../genome.js';
 import { builtinProblems, type ProblemRegistry } from '../problems/registry.js';
 import type { Fitness } from '../problems/types.js';
-import type { Cost } from '../wire.js';
+import type { Cost, GenomeFailure } from '../wire.js';
 import { watchChildren } from './children.js';
+import { type ChunkBatch, endChunk, type Outcomes, runChunk } from './chunk-runner.js';
+import { ChunkPlanner, split } from './chunking.js';
 import {
   assertCost,
   type CpuCalibration,
@@ -14,9 +15,10 @@ import {
   createSpinGauge,
   monotonicMs,
 } from './cost.js';
-import { packGenomes } from './packing.js';
 import { loadProblemModules, type ProblemModule } from './problem-modules.js';
 import type { WorkerData, WorkerResult, WorkerTask } from './worker.js';
+
+export type { Outcomes } from './chunk-runner.js';
 
 export interface EvaluationPoolOptions {
   /** Worker threads; default: the available parallelism. Raise it for `sleep`/`busy` costs. */
@@ -62,6 +64,8 @@ export interface PoolBatch {
   readonly params?: Record<string, unknown> | undefined;
   readonly cost?: Cost | undefined;
   readonly genomes: readonly unknown[];
+  /** Longest one genome may run, ms (default: the problem's `timeoutMs`, or 60 000). */
+  readonly timeoutMs?: number | undefined;
 }
 
 export interface EvaluateOptions {
@@ -100,44 +104,15 @@ export interface EvaluationPool {
    *   `…_EVALUATION_FAILED`, `…_POOL_CLOSED`
    */
   evaluate(request: PoolBatch, options?: EvaluateOptions): Promise<Fitness[]>;
+  /**
+   * The same, but a genome whose evaluation fails or runs past its deadline fails alone: each
+   * genome's fitness (null for a failed one) and the failures, each naming its genome.
+   * @throws as {@link evaluate}, except for a genome's own failure
+   */
+  evaluateEach(request: PoolBatch, options?: EvaluateOptions): Promise<Outcomes>;
   stats(): PoolStats;
   /** Waits for running chunks, then stops every thread. */
   close(): Promise<void>;
-}
-
-/**
- * Genes below which a cost-free batch of a shipped problem never measured yet is evaluated on
- * the calling thread (once measured, its measured time decides: see {@link CHUNK_MS}).
- */
-const INLINE_GENES = 2048;
-/** Genes per chunk below which a cost-free batch is not worth splitting across threads. */
-const GENES_PER_CHUNK = 50_000;
-/** Genes a chunk carries at most, whatever the threads: a thread's memory for one chunk. */
-const MAX_GENES_PER_CHUNK = 5_000_000;
-/** Measured fitness time per chunk below which splitting further costs more than it saves. */
-const CHUNK_MS = 2;
-/**
- * Longest a cost-free batch of a shipped problem may measure to run on the calling thread
- * (a server's event loop) by default: beyond it, threads, even where they gain nothing.
- */
-const INLINE_MAX_MS = 20;
-/** Weight of the newest measurement in a problem's running mean of fitness time per genome. */
-const MEASURE_WEIGHT = 0.3;
-/** Genomes in a batch whose measurement replaces the running mean outright. */
-const MEASURE_GENOMES = 256;
-
-/** Splits `items` into `parts` contiguous chunks of near-equal size. */
-function split<T>(items: readonly T[], parts: number): T[][] {
-  const chunks: T[][] = [];
-  const base = Math.floor(items.length / parts);
-  const extra = items.length % parts;
-  let at = 0;
-  for (let i = 0; i < parts; i++) {
-    const size = base + (i < extra ? 1 : 0);
-    chunks.push(items.slice(at, at + size));
-    at += size;
-  }
-  return chunks;
 }
 
 /**
@@ -147,27 +122,34 @@ function split<T>(items: readonly T[], parts: number): T[][] {
  * require() is loading an ES module aborts the whole process (a V8 assertion), which closing
  * the pool while a replacement thread starts would do.
  */
-export const workerFile = new URL('./worker.bundle.cjs', import.meta.url);
-
-/**
- * What a chunk's failure means for the user: errors thrown by the fitness already name the
- * problem and the genome; a thread that died (process.exit, out of memory) names the chunk.
- */
-function describeFailure(error: unknown, problem: string, first: number, count: number): unknown {
-  if (!(error instanceof Error) || isGalapagosError(error) || error.name === 'AbortError')
-    return error;
-  if (error.message.startsWith(`problem "${problem}", genome `)) return error;
-  if (error.message === 'Task queue is at limit') return error;
-  const genomes = count === 1 ? `genome ${first}` : `genomes ${first}-${first + count - 1}`;
-  const code = (error as { code?: string }).code;
-  const why =
-    code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? "the fitness exhausted its worker thread's memory"
-      : `its worker thread died (${error.message})`;
-  return new Error(`problem "${problem}", ${genomes}: ${why}; the thread was replaced`, {
-    cause: error,
-  });
+/** The error of a batch cancelled by its caller: it names the genomes that had not finished. */
+function cancelled(problem: string, out: Outcomes, reason: unknown): GalapagosError {
+  const failed = new Set(out.failures.map((f) => f.index));
+  const ranges: string[] = [];
+  for (let i = 0; i < out.fitness.length; i++) {
+    if (out.fitness[i] !== null || failed.has(i)) continue;
+    let j = i;
+    while (j + 1 < out.fitness.length && out.fitness[j + 1] === null && !failed.has(j + 1)) j++;
+    ranges.push(j === i ? `${i}` : `${i}-${j}`);
+    i = j;
+  }
+  const unfinished = ranges.join(', ');
+  return new GalapagosError(
+    'GALAPAGOS_ERR_ABORTED',
+    `evaluation of problem "${problem}" cancelled; genomes ${unfinished} had not finished`,
+    { cause: reason, details: { problem, unfinished } },
+  );
 }
+
+/** A genome's deadline for a problem of the user's that sets none, ms. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Longest a cost-free batch of a shipped problem may measure to run on the calling thread
+ * (a server's event loop) by default: beyond it, threads, even where they gain nothing.
+ */
+const INLINE_MAX_MS = 20;
+
+export const workerFile = new URL('./worker.bundle.cjs', import.meta.url);
 
 /**
  * Starts a pool of worker threads (all of them at once, so the first batch pays no start-up;
@@ -221,61 +203,11 @@ export async function createEvaluationPool(
   if (!options.lazy) await Promise.all(Array.from({ length: threads }, () => piscina.run(null)));
   watchThreads();
   let closed = false;
-  /**
-   * Measured fitness time per genome, ms, by problem and genome length (`onemax/100`):
-   * cost-free batches are chunked by it.
-   */
-  const perGenomeMs = new Map<string, number>();
-  /** The same, for the wall time of a cost-free batch sent to the threads (the hop counted). */
-  const threadedGenomeMs = new Map<string, number>();
-  const measure = (into: Map<string, number>, key: string, genomes: number, ms: number) => {
-    if (genomes === 0) return;
-    const sample = ms / genomes;
-    const before = into.get(key);
-    // A big batch is a better measure than a genome or two timed on cold code.
-    const weight = Math.min(1, Math.max(MEASURE_WEIGHT, genomes / MEASURE_GENOMES));
-    into.set(key, before === undefined ? sample : before + weight * (sample - before));
-  };
-  const measured = (key: string, genomes: number, ms: number) =>
-    measure(perGenomeMs, key, genomes, ms);
-  /**
-   * Whether a cost-free batch of a shipped problem runs on the calling thread: before it is
-   * measured, when it has few genes; then when its fitness measures under one chunk's worth
-   * of time (a single chunk on a thread is the same work plus the hop), or under
-   * {@link INLINE_MAX_MS} and no slower than the threads measured it, hop included.
-   */
-  const inPlace = (key: string, count: number, genes: number) => {
-    const perGenome = perGenomeMs.get(key);
-    if (perGenome === undefined) return count * genes <= INLINE_GENES;
-    const work = count * perGenome;
-    if (work <= CHUNK_MS) return true;
-    const threaded = threadedGenomeMs.get(key);
-    return work <= inlineMaxMs && threaded !== undefined && perGenome <= threaded;
-  };
-  /**
-   * Chunks for a batch. With a cost or a costly fitness, every thread gets a share; a cheap
-   * fitness goes in few chunks (a thread hop costs more than the work). A problem never
-   * measured yet is assumed costly unless it is a shipped one.
-   */
-  const chunksFor = (problem: string, count: number, genes: number, cost: boolean) => {
-    if (cost) return Math.min(count, threads);
-    const perGenome =
-      perGenomeMs.get(`${problem}/${genes}`) ??
-      (builtinProblems.includes(registry.get(problem)) ? 0 : Number.POSITIVE_INFINITY);
-    const byGenes = Math.ceil((count * genes) / GENES_PER_CHUNK);
-    const byTime = Math.ceil((count * perGenome) / CHUNK_MS);
-    // Past a few million genes, more chunks than threads (they queue): a thread then holds
-    // one chunk's genomes at a time, not a whole huge batch's.
-    const bySize = Math.ceil((count * genes) / MAX_GENES_PER_CHUNK);
-    return Math.max(
-      1,
-      Math.min(count, Math.max(Math.min(threads, Math.max(byGenes, byTime)), bySize)),
-    );
-  };
+  const planner = new ChunkPlanner(threads, inlineMaxMs);
 
   /** Thread time spent on evaluations so far (see {@link PoolStats.busyMs}). */
   let busyMs = 0;
-  const evaluate: EvaluationPool['evaluate'] = async (request, options = {}) => {
+  const evaluateEach: EvaluationPool['evaluateEach'] = async (request, options = {}) => {
     const { signal, trusted = false } = options;
     // Costs count from here for every chunk that finds a thread free; a queued chunk's count
     // starts when its thread frees up (see the worker).
@@ -285,10 +217,13 @@ export async function createEvaluationPool(
     if (!trusted) assertGenomes(instance.genome, request.genomes);
     if (request.cost !== undefined) assertCost(request.cost);
     const genomes = request.genomes as readonly Genome[];
-    if (genomes.length === 0) return [];
+    if (genomes.length === 0) return { fitness: [], failures: [] };
     const cost = request.cost && request.cost.ms > 0 ? request.cost : undefined;
     if (cost?.mode === 'cpu') calibration ??= calibrateCpu();
-    const parts = chunksFor(request.problem, genomes.length, instance.genome.length, !!cost);
+    const definition = registry.get(request.problem);
+    const shipped = builtinProblems.includes(definition);
+    const key = `${request.problem}/${instance.genome.length}`;
+    const parts = planner.chunks(key, genomes.length, instance.genome.length, !!cost, shipped);
     // Chunks that start at once on idle threads do not wait: only the rest count against
     // the queue limit (0: never wait, but an idle pool still takes work).
     // (A lazy pool's threads not started yet start for them.)
@@ -303,87 +238,63 @@ export async function createEvaluationPool(
       throw new GalapagosError('GALAPAGOS_ERR_ABORTED', 'evaluation cancelled before it started', {
         cause: signal.reason,
       });
-    // A cheap batch of a shipped problem runs on the calling thread (see inPlace); anything
-    // costlier, costly or user-defined goes to the threads.
-    const key = `${request.problem}/${instance.genome.length}`;
-    const shipped = !cost && builtinProblems.includes(registry.get(request.problem));
-    if (shipped && inPlace(key, genomes.length, instance.genome.length)) {
+    // A cheap batch of a shipped problem runs on the calling thread (see ChunkPlanner.inPlace);
+    // anything costlier, costly or user-defined goes to the threads.
+    if (!cost && shipped && planner.inPlace(key, genomes.length, instance.genome.length)) {
       const started = performance.now();
       const inline = genomes.map((g) => instance.fitness(g) as Fitness);
       const took = performance.now() - started;
       busyMs += took;
       options.onBusyMs?.(took);
-      measured(key, genomes.length, took);
-      return inline;
+      planner.measured(key, genomes.length, took);
+      return { fitness: inline, failures: [] };
     }
-    // Chunks not finished yet, by their first genome: an abandoned evaluation names them.
-    const unfinished = new Map<number, number>();
-    // One failing chunk cancels its siblings: the batch has failed anyway.
-    const batch = new AbortController();
-    setMaxListeners(parts + 1, batch.signal);
-    const onAbort = () => batch.abort(signal?.reason);
+    const batch: ChunkBatch = {
+      piscina,
+      children,
+      problem: request.problem,
+      params,
+      cost,
+      calibration: calibration ?? 0,
+      spec: instance.genome,
+      width: instance.objectives?.length ?? 1,
+      whole: instance.fitnessBatch !== undefined && !cost,
+      // Shipped problems are pure and bounded: no deadline, no progress to keep.
+      deadlineMs: shipped
+        ? request.timeoutMs
+        : (request.timeoutMs ?? definition.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      out: { fitness: new Array<Fitness | null>(genomes.length).fill(null), failures: [] },
+      running: new Set(),
+      stopped: false,
+      busyMs: 0,
+      fitnessMs: 0,
+      measuredGenomes: 0,
+    };
+    // A cancelled batch ends its chunks (their programs first), and so does one that failed.
+    const stop = (reason: unknown) => {
+      if (batch.stopped) return;
+      batch.stopped = true;
+      for (const chunk of batch.running) void endChunk(batch, chunk, reason);
+    };
+    const onAbort = () => stop(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       let offset = 0;
-      const results = await Promise.all(
+      await Promise.all(
         split(genomes, parts).map((chunk) => {
-          const packed = packGenomes(instance.genome, chunk);
           const first = offset;
           offset += chunk.length;
-          unfinished.set(first, chunk.length);
-          return piscina
-            .run(
-              {
-                problem: request.problem,
-                params,
-                cost,
-                genomes: packed,
-                offset: first,
-                calibration: calibration ?? 0,
-                postedAt: acceptedAt,
-              },
-              {
-                signal: batch.signal,
-                ...(packed.kind === 'numbers'
-                  ? { transferList: [packed.data.buffer as ArrayBuffer] }
-                  : {}),
-              },
-            )
-            .then(
-              (result) => {
-                unfinished.delete(first);
-                return result;
-              },
-              (error: unknown) => {
-                batch.abort(error);
-                throw describeFailure(error, request.problem, first, chunk.length);
-              },
-            );
+          return runChunk(batch, chunk, first, acceptedAt).catch((error: unknown) => {
+            stop(error);
+            throw error;
+          });
         }),
       );
-      let fitnessMs = 0;
-      let requestBusyMs = 0;
-      for (const r of results) {
-        fitnessMs += r.fitnessMs;
-        requestBusyMs += r.busyMs;
-      }
-      busyMs += requestBusyMs;
-      options.onBusyMs?.(requestBusyMs);
-      measured(key, genomes.length, fitnessMs);
-      if (shipped) measure(threadedGenomeMs, key, genomes.length, monotonicMs() - acceptedAt);
-      return results.flatMap((r) => r.fitness);
+      // Its programs ended, a cancelled chunk may have answered before its thread was.
+      if (signal?.aborted) throw cancelled(request.problem, batch.out, signal.reason);
     } catch (error) {
       if (isGalapagosError(error)) throw error;
-      if (signal?.aborted) {
-        const running = [...unfinished]
-          .map(([first, count]) => (count === 1 ? `${first}` : `${first}-${first + count - 1}`))
-          .join(', ');
-        throw new GalapagosError(
-          'GALAPAGOS_ERR_ABORTED',
-          `evaluation of problem "${request.problem}" cancelled; genomes ${running} had not finished`,
-          { cause: signal.reason, details: { problem: request.problem, unfinished: running } },
-        );
-      }
+      if (signal?.aborted) throw cancelled(request.problem, batch.out, signal.reason);
       if (error instanceof Error && error.message === 'Task queue is at limit')
         throw new GalapagosError('GALAPAGOS_ERR_OVERLOADED', 'evaluation queue is full');
       throw new GalapagosError(
@@ -393,13 +304,30 @@ export async function createEvaluationPool(
       );
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      busyMs += batch.busyMs;
+      options.onBusyMs?.(batch.busyMs);
     }
+    planner.measured(key, batch.measuredGenomes, batch.fitnessMs);
+    if (shipped) planner.measuredThreaded(key, genomes.length, monotonicMs() - acceptedAt);
+    batch.out.failures.sort((a, b) => a.index - b.index);
+    return batch.out;
+  };
+
+  const evaluate: EvaluationPool['evaluate'] = async (request, options) => {
+    const { fitness, failures } = await evaluateEach(request, options);
+    if (failures.length === 0) return fitness as Fitness[];
+    const [failure] = failures as [GenomeFailure];
+    const more = failures.length > 1 ? ` (and ${failures.length - 1} more genomes failed)` : '';
+    throw new GalapagosError(failure.code, `${failure.message}${more}`, {
+      details: { problem: request.problem, failures },
+    });
   };
 
   return {
     threads,
     registry,
     evaluate,
+    evaluateEach,
     stats: () => ({
       threads,
       started: piscina.threads.length,

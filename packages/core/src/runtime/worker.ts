@@ -3,11 +3,12 @@
  * a time, paying each genome's cost before computing its fitness. Costs block the thread
  * (it has nothing else to do meanwhile), which keeps their timing to the microsecond.
  */
-import { workerData } from 'node:worker_threads';
-import { type Genome, genomeKey } from '../genome.js';
+import { threadId, workerData } from 'node:worker_threads';
+import { type Genome, genomeKey, renderGenome } from '../genome.js';
 import { builtinProblems, createRegistry, type ProblemRegistry } from '../problems/registry.js';
 import type { Fitness } from '../problems/types.js';
 import type { Cost } from '../wire.js';
+import { trackChildProcesses } from './children.js';
 import {
   type CpuCalibration,
   genomeCostMs,
@@ -17,6 +18,7 @@ import {
 } from './cost.js';
 import { importBundles } from './import-bundles.js';
 import { type PackedGenomes, packedCount, unpackGenome } from './packing.js';
+import { ChunkProgress } from './progress.js';
 
 /** What the pool sends each worker for one chunk. Inputs are validated before they get here. */
 export interface WorkerTask {
@@ -30,11 +32,24 @@ export interface WorkerTask {
   readonly calibration: CpuCalibration;
   /** When the pool handed the chunk over ({@link monotonicMs}): costs count from then. */
   readonly postedAt: number;
+  /**
+   * Where the thread shows its progress, for a pool that may have to end it mid-chunk (a
+   * deadline, a thread that dies): see {@link ChunkProgress}. Without it, a failing genome
+   * still ends the chunk.
+   */
+  readonly progress?: SharedArrayBuffer;
 }
 
-/** A chunk's fitness, and how long computing it took (the pool sizes chunks by it). */
+/** A chunk's outcome, and how long computing it took (the pool sizes chunks by it). */
 export interface WorkerResult {
-  readonly fitness: Fitness[];
+  /**
+   * Fitness of the chunk's first genomes, in order: all of them, or those before the first
+   * failure (a genome failing in `fitness` ends the chunk; the pool sends the rest again).
+   * `null` where `failures` names the genome.
+   */
+  readonly fitness: (Fitness | null)[];
+  /** Genomes whose fitness failed: index in the chunk, and why. */
+  readonly failures: readonly { readonly index: number; readonly message: string }[];
   /** Time spent in the fitness function, costs excluded, ms. */
   readonly fitnessMs: number;
   /** Time the thread was occupied by the chunk (costs and fitness), ms. */
@@ -50,6 +65,7 @@ export interface WorkerData {
 }
 
 const data = workerData as WorkerData;
+trackChildProcesses();
 let registry: Promise<ProblemRegistry> | undefined;
 /** When this thread finished its last chunk: a chunk that waited in the queue starts then. */
 let lastDone = 0;
@@ -58,8 +74,12 @@ const loadRegistry = async () =>
   createRegistry([...builtinProblems, ...(await importBundles(data.problemModules))]);
 
 /** A fitness failure that names the problem and the genome (its index in the request). */
-function failure(task: WorkerTask, index: number, reason: string): Error {
-  return new Error(`problem "${task.problem}", genome ${task.offset + index}: ${reason}`);
+class FitnessFailure extends Error {}
+function failure(task: WorkerTask, index: number, reason: string): FitnessFailure {
+  const genome = renderGenome(unpackGenome(task.genomes, index));
+  return new FitnessFailure(
+    `problem "${task.problem}", genome ${task.offset + index} (${genome}): ${reason}`,
+  );
 }
 
 const describe = (value: unknown): string =>
@@ -103,39 +123,55 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
       for (let i = 0; i < 20; i++)
         payCostFrom({ ms: 0.05, mode }, monotonicMs(), { ...data, calibration: 0 });
     lastDone = monotonicMs();
-    return { fitness: warm, fitnessMs: 0, busyMs: 0 };
+    return { fitness: warm, failures: [], fitnessMs: 0, busyMs: 0 };
   }
   const { instance } = (await registry).resolve(task.problem, task.params);
   const count = packedCount(task.genomes);
-  const fitness = new Array<Fitness>(count);
   const objectives = instance.objectives?.length ?? 0;
+  const progress = task.progress && new ChunkProgress(task.progress);
+  progress?.began(threadId);
   const context = { calibration: task.calibration, gauge: data.gauge, cores: data.cores };
   let from = Math.max(task.postedAt, lastDone);
   const began = from;
-  let fitnessMs = 0;
   if (instance.fitnessBatch && !task.cost) {
     const genomes: Genome[] = [];
     for (let i = 0; i < count; i++) genomes.push(unpackGenome(task.genomes, i));
+    progress?.genome(0, task.postedAt);
     const started = monotonicMs();
-    let values: readonly Fitness[];
+    const fitness = new Array<Fitness | null>(count).fill(null);
+    const failures: { index: number; message: string }[] = [];
     try {
-      values = await instance.fitnessBatch(genomes);
+      const values = await instance.fitnessBatch(genomes);
+      if (!Array.isArray(values) || values.length !== count)
+        throw new Error(
+          `returned ${Array.isArray(values) ? values.length : typeof values} values for ${count} genomes`,
+        );
+      for (let i = 0; i < count; i++) {
+        const value = values[i];
+        try {
+          if (value instanceof Error) throw failure(task, i, `fitness failed: ${value.message}`);
+          fitness[i] = check(task, i, value, objectives);
+        } catch (error) {
+          failures.push({ index: i, message: message(error) });
+        }
+      }
     } catch (error) {
-      throw failure(task, 0, `fitnessBatch of ${count} genomes threw: ${message(error)}`);
+      // The whole chunk failed: each of its genomes, with the same reason.
+      for (let i = 0; i < count; i++)
+        failures.push({
+          index: i,
+          message: failure(task, i, `fitnessBatch of ${count} genomes failed: ${message(error)}`)
+            .message,
+        });
     }
-    if (!Array.isArray(values) || values.length !== count)
-      throw failure(
-        task,
-        0,
-        `fitnessBatch returned ${Array.isArray(values) ? values.length : typeof values} values for ${count} genomes`,
-      );
-    for (let i = 0; i < count; i++) fitness[i] = check(task, i, values[i], objectives);
     lastDone = monotonicMs();
-    return { fitness, fitnessMs: lastDone - started, busyMs: lastDone - began };
+    return { fitness, failures, fitnessMs: lastDone - started, busyMs: lastDone - began };
   }
   // Without a cost the whole loop is fitness time (measured once, for chunk sizing); with one,
   // each genome's cost is paid from when the previous one ended and nothing is measured.
+  const fitness: (Fitness | null)[] = [];
   const started = monotonicMs();
+  let failed: { index: number; message: string } | undefined;
   for (let i = 0; i < count; i++) {
     const genome = unpackGenome(task.genomes, i);
     if (task.cost)
@@ -145,19 +181,28 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
         context,
         task.cost.sigma ? genomeCostMs(task.cost, genomeKey(genome)) : task.cost.ms,
       );
+    progress?.genome(i, task.postedAt);
     let value: unknown;
     try {
       value = instance.fitness(genome);
       if (value instanceof Promise) value = await value;
+      const checked = check(task, i, value, objectives);
+      fitness.push(checked);
+      progress?.value(i, checked);
     } catch (error) {
-      throw failure(task, i, `fitness threw: ${message(error)}`);
+      const reason =
+        error instanceof FitnessFailure
+          ? error.message
+          : failure(task, i, `fitness threw: ${message(error)}`).message;
+      failed = { index: i, message: reason };
+      fitness.push(null);
+      break;
     }
-    fitness[i] = check(task, i, value, objectives);
     if (task.cost) from = monotonicMs();
   }
   lastDone = monotonicMs();
-  if (!task.cost) fitnessMs = lastDone - started;
-  return { fitness, fitnessMs, busyMs: lastDone - began };
+  const fitnessMs = task.cost ? 0 : lastDone - started;
+  return { fitness, failures: failed ? [failed] : [], fitnessMs, busyMs: lastDone - began };
 }
 
 function message(error: unknown): string {

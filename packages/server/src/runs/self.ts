@@ -3,8 +3,8 @@
  * in-process through the same admission rule, limits and deadline as `POST /v1/evaluate`,
  * and fail with the codes and retryability an HTTP client would have read from its replies.
  */
-import { type Evaluator, errorFromReply } from '@galapagos/client';
-import { isGalapagosError } from '@galapagos/core';
+import { type Evaluator, errorFromReply, GenomeFailuresError } from '@galapagos/client';
+import { type Fitness, isGalapagosError } from '@galapagos/core';
 import { STATUS_BY_CODE } from '../errors.js';
 import type { ServerOptions } from '../options.js';
 import { poolFull } from '../plugins/admission.js';
@@ -15,6 +15,7 @@ const WHERE = "this server's pool";
 /** What a coded failure would have been over HTTP (status, retryability); others as they are. */
 function asReply(error: unknown): unknown {
   const code = (error as { code?: unknown })?.code;
+  if (error instanceof GenomeFailuresError) return error;
   if (isGalapagosError(error) || (typeof code === 'string' && code in STATUS_BY_CODE)) {
     const status = STATUS_BY_CODE[code as keyof typeof STATUS_BY_CODE] ?? 500;
     const reply = errorFromReply(status, { code, message: (error as Error).message }, undefined);
@@ -40,7 +41,8 @@ export function selfEvaluator(pool: PoolHandle, options: ServerOptions): Evaluat
         if (full) throw full;
         const reply = await pool.evaluate(request, signal);
         busyMs += reply.busyMs ?? 0;
-        return reply.fitness;
+        if (reply.failures) throw new GenomeFailuresError(reply.fitness, reply.failures);
+        return reply.fitness as Fitness[];
       } catch (error) {
         if (signal.aborted) throw signal.reason ?? error;
         throw asReply(error);

@@ -1,7 +1,7 @@
 import type { Genome } from '@galapagos/core';
 import { describe, expect, it } from 'vitest';
+import type { Evaluator } from '../evaluators/types.js';
 import { Dispatcher } from './dispatcher.js';
-import type { Evaluator } from './evaluators/types.js';
 import { StragglerWatch } from './speculation.js';
 
 const ones = (g: Genome) => [...(g as string)].filter((c) => c === '1').length;

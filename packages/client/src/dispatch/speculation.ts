@@ -1,11 +1,12 @@
 /**
  * Speculative re-dispatch: a batch that has run `factor ×` longer than the median batch of its
- * generation so far, while a request slot is free, is sent once more; the first reply wins and
- * the other request is cancelled. Fitness is pure, so which copy answers never changes a
+ * generation so far, while a request slot and idle threads are free, is sent once more; the
+ * first reply wins and the other request is cancelled (the target ends its evaluation and any
+ * program it started). Fitness is pure, so which copy answers never changes a
  * result; a stalled replica, a cold Lambda instance or an unlucky genome then costs a little
  * duplicated work instead of a timeout.
  */
-import { median } from './median.js';
+import { median } from '../median.js';
 
 /** When a batch counts as a straggler. */
 export interface SpeculationSettings {
@@ -29,6 +30,8 @@ const ANSWERED_ELSEWHERE = new Error('cancelled: the other attempt of this batch
 
 interface Race {
   readonly started: number;
+  /** Genomes the batch carries: a duplicate needs as many idle threads. */
+  readonly genomes: number;
   duplicated: boolean;
   duplicate(): void;
 }
@@ -43,9 +46,9 @@ export class StragglerWatch {
 
   constructor(
     private readonly settings: SpeculationSettings,
-    /** Whether a request slot is free for a duplicate. */
-    private readonly freeSlot: () => boolean,
-    private readonly events: { onDuplicate(): void; onDuplicateWon(): void },
+    /** Whether a duplicate of `genomes` genomes would find idle capacity (a request slot, threads). */
+    private readonly freeSlot: (genomes: number) => boolean,
+    private readonly events: { onDuplicate(genomes: number): void; onDuplicateWon(): void },
   ) {}
 
   /** The running time past which a batch is a straggler; none until a batch has finished. */
@@ -58,7 +61,11 @@ export class StragglerWatch {
    * Runs one batch: `attempt` once, and once more should it straggle. Resolves with the first
    * success (the other attempt is aborted); rejects when every attempt made has failed.
    */
-  run<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  run<T>(
+    attempt: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+    genomes = 1,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // One controller for the race, following `signal`; aborted when the race ends only if a
       // duplicate was sent (then one attempt may still be running). Most races have none.
@@ -70,11 +77,12 @@ export class StragglerWatch {
       let settled = false;
       const race: Race = {
         started: performance.now(),
+        genomes,
         duplicated: false,
         duplicate: () => {
           race.duplicated = true;
           this.inFlight++;
-          this.events.onDuplicate();
+          this.events.onDuplicate(race.genomes);
           launch(true);
         },
       };
@@ -129,7 +137,7 @@ export class StragglerWatch {
     const now = performance.now();
     for (const race of this.running) {
       if (race.duplicated || now - race.started < threshold) continue;
-      if (!this.freeSlot()) return;
+      if (!this.freeSlot(race.genomes)) return;
       race.duplicate();
     }
   }

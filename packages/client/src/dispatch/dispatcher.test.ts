@@ -1,9 +1,9 @@
 import type { EvaluateRequest, Genome } from '@galapagos/core';
 import { describe, expect, it } from 'vitest';
-import type { DispatchConfig } from './config/schema.js';
+import type { DispatchConfig } from '../config/schema.js';
+import { EvaluationError } from '../errors.js';
+import type { Evaluator } from '../evaluators/types.js';
 import { Dispatcher } from './dispatcher.js';
-import { EvaluationError } from './errors.js';
-import type { Evaluator } from './evaluators/types.js';
 
 const ones = (g: Genome) => [...(g as string)].filter((c) => c === '1').length;
 const config = (over: Partial<DispatchConfig> = {}): DispatchConfig => ({
