@@ -115,7 +115,7 @@ export async function userFitnessSuite(): Promise<void> {
   const variants: [string, Evaluator, 'auto' | number][] = [
     [
       'embedded',
-      await createEmbeddedEvaluator({ workers: THREADS, problemModules: [module] }),
+      await createEmbeddedEvaluator({ threads: THREADS, problemModules: [module] }),
       'auto',
     ],
     ['local server (auto)', http, 'auto'],

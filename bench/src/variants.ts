@@ -83,7 +83,7 @@ export async function openTargets(
     evaluator: http(workers),
     target: local,
   });
-  const embedded = await createEmbeddedEvaluator({ workers });
+  const embedded = await createEmbeddedEvaluator({ threads: workers });
   closers.push(() => embedded.close());
   variants.push({
     name: 'embedded',

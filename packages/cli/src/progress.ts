@@ -11,10 +11,13 @@ type Retry = Parameters<NonNullable<RunOptions['onRetry']>>[0];
 /** Rates are shown once a generation has run this long (a fraction of a second says nothing). */
 const MIN_RATE_SECONDS = 0.5;
 const OVERLOAD_LINE_EVERY_MS = 2000;
+/** Penalised genomes named on stderr before the rest are only counted. */
+const NAMED_FAILURES = 10;
 
 export interface Progress {
   readonly onProgress: NonNullable<RunOptions['onProgress']>;
   readonly onRetry: NonNullable<RunOptions['onRetry']>;
+  readonly onPenalised: NonNullable<RunOptions['onPenalised']>;
   /** Ends the current bar (before a logbook line or an error). */
   stop(): void;
 }
@@ -59,6 +62,7 @@ export function createProgress(options: {
   let started = 0;
   let doneAtStart = 0;
   let lastOverloadLine = Number.NEGATIVE_INFINITY;
+  let penalised = 0;
   const util = () => {
     const u = options.utilisation?.();
     return u === undefined ? '' : ` | workers ${(u * 100).toFixed(0)} % busy`;
@@ -92,6 +96,15 @@ export function createProgress(options: {
       if (retry.overload && now - lastOverloadLine < OVERLOAD_LINE_EVERY_MS) return;
       if (retry.overload) lastOverloadLine = now;
       process.stderr.write(`galapagos: ${retryLine(retry)}\n`);
+    },
+    onPenalised(failure, penalty) {
+      // Each named, up to a few: the summary counts them all.
+      penalised++;
+      if (penalised > NAMED_FAILURES) return;
+      bar?.stop();
+      process.stderr.write(
+        `galapagos: ${failure.code}: ${failure.message}; given the penalty ${penalty}${penalised === NAMED_FAILURES ? ' (further failures are counted in the summary)' : ''}\n`,
+      );
     },
     stop: () => bar?.stop(),
   };

@@ -35,6 +35,8 @@ export interface RunOptions {
   readonly onProgress?: (generation: number, done: number, total: number) => void;
   /** A request failed and is sent again (see {@link DispatchEvents}). */
   readonly onRetry?: DispatchEvents['onRetry'];
+  /** A genome failed for good and was given `run.onError.penalty`. */
+  readonly onPenalised?: DispatchEvents['onPenalised'];
   /** Steady-state runs: tell fitness in this recorded order (`RunResult.replay.order`). */
   readonly replay?: readonly number[];
 }
@@ -235,7 +237,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
           genomeTimeoutMs: genomeTimeoutMs(run, options.registry, context.problem),
           deadlineMs: run.onError?.timeoutMs,
         },
-        { onRetry },
+        { onRetry, ...(options.onPenalised ? { onPenalised: options.onPenalised } : {}) },
       );
       if (steady) {
         const population = resume?.config.population ?? run.population;

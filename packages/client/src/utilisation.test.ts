@@ -14,7 +14,7 @@ describe('worker utilisation', () => {
   });
 
   it('measures a real pool: full when every thread has work, half when one of two idles', async () => {
-    const evaluator = await createEmbeddedEvaluator({ workers: 2 });
+    const evaluator = await createEmbeddedEvaluator({ threads: 2 });
     try {
       const request = (n: number) => ({
         problem: 'onemax',

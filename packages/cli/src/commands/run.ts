@@ -202,6 +202,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(prepared.replay ? { replay: prepared.replay.order } : {}),
       onProgress: progress.onProgress,
       onRetry: progress.onRetry,
+      onPenalised: progress.onPenalised,
       onGeneration: (entry) => {
         progress.stop();
         if (!quiet) process.stdout.write(`${logbookLine(entry)}\n`);

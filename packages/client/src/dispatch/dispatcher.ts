@@ -64,6 +64,7 @@ export class Dispatcher {
     this.send = isolation(
       problem,
       this.stats,
+      events,
     )(retry(config, this.congestion, this.stats, events)(request));
     // By default only where a duplicate can land elsewhere (another server, instance, worker).
     const speculate = config.speculate ?? evaluator.remote === true;

@@ -6,12 +6,16 @@
  */
 import type { Fitness, GenomeFailure } from '@galapagos/core';
 import { EvaluationError, GenomeFailuresError } from '../errors.js';
-import type { DispatchProblem, DispatchStats, Link } from './types.js';
+import type { DispatchEvents, DispatchProblem, DispatchStats, Link } from './types.js';
 
 /** Failures shown by name when the run fails on them. */
 const NAMED = 3;
 
-export function isolation(problem: DispatchProblem, stats: DispatchStats): Link {
+export function isolation(
+  problem: DispatchProblem,
+  stats: DispatchStats,
+  events: DispatchEvents = {},
+): Link {
   const { penalty, failureRetries = 0 } = problem;
   return (next) => async (genomes, signal) => {
     try {
@@ -45,7 +49,10 @@ export function isolation(problem: DispatchProblem, stats: DispatchStats): Link 
       ).length;
       if (failures.length === 0) return fitness as Fitness[];
       if (penalty === undefined) throw runFailure(failures, failureRetries);
-      for (const f of failures) fitness[f.index] = penalty;
+      for (const f of failures) {
+        fitness[f.index] = penalty;
+        events.onPenalised?.(f, penalty);
+      }
       stats.penalised += failures.length;
       return fitness as Fitness[];
     }

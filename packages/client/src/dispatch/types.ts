@@ -2,7 +2,7 @@
  * What the dispatcher's policies share: one batch's send, the links that wrap it (tRPC-style:
  * each takes the next send and returns one), the problem being dispatched and the counts.
  */
-import type { Cost, Fitness, Genome } from '@galapagos/core';
+import type { Cost, Fitness, Genome, GenomeFailure } from '@galapagos/core';
 import type { EvaluationError } from '../errors.js';
 
 /** Sends one batch and resolves with its fitness, in order. */
@@ -96,6 +96,8 @@ export interface DispatchProblem {
 
 /** What the dispatcher reports as it goes (the CLI prints it). */
 export interface DispatchEvents {
+  /** A genome failed for good (retries spent) and was given the penalty. */
+  onPenalised?: (failure: GenomeFailure, penalty: number) => void;
   /** A request failed and is sent again after a pause. */
   onRetry?: (info: {
     readonly error: EvaluationError;

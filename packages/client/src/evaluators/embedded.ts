@@ -6,10 +6,11 @@ import type { Evaluator } from './types.js';
 
 /** Evaluates in this process on core's worker-thread pool: no server, no network. */
 export async function createEmbeddedEvaluator(
-  options: { workers?: number; problemModules?: readonly string[] } = {},
+  options: { threads?: number; threadMemoryMb?: number; problemModules?: readonly string[] } = {},
 ): Promise<Evaluator> {
   const pool = await createEvaluationPool({
-    ...(options.workers === undefined ? {} : { threads: options.workers }),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.threadMemoryMb === undefined ? {} : { threadMemoryMb: options.threadMemoryMb }),
     problemModules: options.problemModules ?? [],
     // This process evaluates only its own run: a cheap batch the threads would not speed up
     // runs in place up to a second (its event loop still answers Ctrl-C within that).

@@ -126,7 +126,9 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
     maxBatchBytes: options.maxBatchBytes ?? 6 * 1024 * 1024,
     capacity: options.capacity,
     servers: servers.length,
-    remote: true,
+    // A duplicate of a straggler lands elsewhere only with another server to go to: on one
+    // server it would wait behind, or repeat, the very work it duplicates.
+    remote: servers.length > 1,
     maxBatchGenomes: Math.min(
       options.maxBatchGenomes ?? MAX_GENOMES_PER_REQUEST,
       MAX_GENOMES_PER_REQUEST,

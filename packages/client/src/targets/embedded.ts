@@ -10,6 +10,14 @@ export const EmbeddedTargetSchema = Type.Object(
     type: Type.Literal('embedded'),
     threads: ThreadsField('Evaluation threads; default: one per core.'),
     workers: ThreadsField('Old name of threads (deprecated).'),
+    threadMemoryMb: Type.Optional(
+      Type.Integer({
+        minimum: 16,
+        maximum: 1_048_576,
+        description:
+          "Heap limit of each evaluation thread, MiB (default: Node's): a fitness that exhausts it fails that genome, the thread is replaced and the run goes on (the server's GALAPAGOS_THREAD_MEMORY_MB).",
+      }),
+    ),
     pricing: Type.Optional(WorkerPricingSchema),
     description: Type.Optional(Type.String()),
   },
@@ -26,7 +34,8 @@ export const embedded = defineTargetKind({
   async open(target, { problemModules }) {
     const threads = threadsOf(target);
     const evaluator = await createEmbeddedEvaluator({
-      ...(threads === undefined ? {} : { workers: threads }),
+      ...(threads === undefined ? {} : { threads }),
+      ...(target.threadMemoryMb === undefined ? {} : { threadMemoryMb: target.threadMemoryMb }),
       problemModules,
     });
     return {

@@ -57,7 +57,7 @@ async function collect(events: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
 async function direct(run: object) {
   const config = validateConfig({ run });
   if (!config.ok) throw new Error('bad run');
-  const evaluator = await createEmbeddedEvaluator({ workers: 2 });
+  const evaluator = await createEmbeddedEvaluator({ threads: 2 });
   try {
     const result = await runEvolution({
       run: config.config.run,

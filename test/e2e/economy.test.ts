@@ -1,0 +1,226 @@
+// The economy rule, as a user with a Python simulator meets it: for a deterministic fitness each
+// distinct genome of a run is evaluated once, whatever fails, hangs or straggles. The project
+// lives outside the repository; its simulator appends one line per call to a log, and that log
+// is the count: on embedded, a spawned local server, a `galapagos serve` server and a two-worker
+// fleet.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startRedis, type TestRedis } from '../../packages/core/test-fixtures/redis.mjs';
+import { cli, runCli } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'galapagos-economy-'));
+const log = join(dir, 'calls.log');
+writeFileSync(
+  join(dir, 'sim.py'),
+  `import json, os, sys, time
+genome = json.load(sys.stdin)
+params = json.loads(os.environ.get("GALAPAGOS_PARAMS", "{}"))
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "calls.log"), "a") as log:
+    log.write(genome + "\\n")
+if params.get("fail") and int(genome, 2) % 5 == 0:
+    print("diverged", file=sys.stderr)
+    sys.exit(1)
+# A few stragglers: genomes starting 11 take six times as long.
+time.sleep(params.get("ms", 0) / 1000 * (6 if genome.startswith("11") else 1))
+print(genome.count("1"))
+`,
+);
+writeFileSync(
+  join(dir, 'problem.ts'),
+  `import { defineCommandProblem } from '@galapagos/core/runtime';
+export const problems = [
+  defineCommandProblem({
+    id: 'py-sim',
+    genome: { kind: 'binary', length: 10 },
+    objective: 'max',
+    command: ['python3', 'sim.py'],
+    cwd: import.meta.dirname,
+    params: {
+      type: 'object',
+      properties: {
+        fail: { type: 'boolean', default: false },
+        ms: { type: 'number', default: 0 },
+      },
+      additionalProperties: false,
+    },
+  }),
+];
+`,
+);
+writeFileSync(
+  join(dir, 'hang.ts'),
+  `import { defineProblem } from '@galapagos/core';
+export const problems = [
+  defineProblem({
+    id: 'js-hang',
+    title: 'Hangs on some genomes',
+    description: 'Never returns for genomes whose value is a multiple of 7.',
+    params: { type: 'object', properties: {}, additionalProperties: false },
+    timeoutMs: 1000,
+    instantiate: () => ({
+      genome: { kind: 'binary', length: 10 },
+      objective: 'max',
+      fitness: (g) => {
+        if (parseInt(g as string, 2) % 7 === 0) for (;;) {}
+        return [...(g as string)].filter((c) => c === '1').length;
+      },
+    }),
+  }),
+];
+`,
+);
+// The package the modules import, as a user's project would have it installed.
+const coreRoot = new URL('../../packages/core', import.meta.url).pathname;
+mkdirSync(join(dir, 'node_modules', '@galapagos'), { recursive: true });
+symlinkSync(coreRoot, join(dir, 'node_modules', '@galapagos', 'core'));
+
+const children: ChildProcess[] = [];
+let redis: TestRedis;
+let servePort: number;
+let spawnPort: number;
+
+/** A process started from the CLI, ready once its stderr says `ready`. */
+async function start(args: string[], ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: dir,
+    env: { ...process.env, GALAPAGOS_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let said = '';
+  const listen = (c: Buffer) => {
+    said += c.toString();
+  };
+  child.stdout!.on('data', listen);
+  child.stderr!.on('data', listen);
+  const deadline = Date.now() + 60_000;
+  while (!said.includes(ready)) {
+    if (child.exitCode !== null) throw new Error(`${args[0]} exited ${child.exitCode}: ${said}`);
+    if (Date.now() > deadline) throw new Error(`${args[0]} did not start: ${said}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return child;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  [servePort, spawnPort] = [await freePort(), await freePort()];
+  await start(
+    ['serve', '--port', String(servePort), '--threads', '2', '--problems', 'problem.ts'],
+    'listening',
+  );
+  for (let i = 0; i < 2; i++)
+    await start(
+      [
+        'worker',
+        '--redis',
+        redis.url,
+        '--queue',
+        'economy',
+        '--threads',
+        '2',
+        '--problems',
+        'problem.ts',
+      ],
+      'taking batches',
+    );
+}, 120_000);
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await redis?.stop();
+});
+
+/** Writes the config, runs `galapagos run --json` on `target`, and reads the call log. */
+async function runOn(target: string, run: object) {
+  writeFileSync(
+    join(dir, 'galapagos.config.json'),
+    JSON.stringify({
+      run: { problems: ['./problem.ts'], population: 16, generations: 4, seed: 3, ...run },
+      targets: {
+        embedded: { type: 'embedded', threads: 2 },
+        local: { type: 'http', url: `http://127.0.0.1:${spawnPort}`, spawn: { threads: 2 } },
+        serve: { type: 'http', url: `http://127.0.0.1:${servePort}` },
+        fleet: { type: 'queue', url: redis.url, queue: 'economy' },
+      },
+    }),
+  );
+  writeFileSync(log, '');
+  const result = await runCli(['run', '--target', target, '--json'], {
+    cwd: dir,
+  });
+  if (result.code !== 0) throw new Error(`run on ${target} failed: ${result.stderr}`);
+  const calls = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
+  const json = JSON.parse(result.stdout) as {
+    calls: { distinct: number; sent: number; requested: number };
+    penalised: number;
+    logbook: unknown[];
+  };
+  return { calls, distinct: new Set(calls).size, json, stderr: result.stderr };
+}
+
+describe('each distinct genome is evaluated once', () => {
+  let logbook: unknown[] | undefined;
+  for (const target of ['embedded', 'local', 'serve', 'fleet'])
+    it(`with 20 % of genomes failing and a penalty, on ${target}`, async () => {
+      const { calls, distinct, json } = await runOn(target, {
+        problem: 'py-sim',
+        params: { fail: true },
+        onError: { penalty: -1 },
+      });
+      expect(json.penalised).toBeGreaterThan(0);
+      expect(calls.length).toBe(distinct);
+      expect(json.calls.sent).toBe(distinct);
+      expect(json.calls.distinct).toBe(distinct);
+      // The same run everywhere.
+      logbook ??= json.logbook;
+      expect(json.logbook).toEqual(logbook);
+    }, 120_000);
+
+  it('on a saturated 2-thread local server with stragglers, default dispatch', async () => {
+    const { calls, distinct, json } = await runOn('local', {
+      problem: 'py-sim',
+      params: { ms: 40 },
+    });
+    expect(calls.length).toBe(distinct);
+    expect(json.calls.sent).toBe(distinct);
+  }, 120_000);
+});
+
+describe('a fitness that hangs', () => {
+  it('fails each hanging genome at its timeoutMs, names it, and the run goes on', async () => {
+    writeFileSync(
+      join(dir, 'galapagos.config.json'),
+      JSON.stringify({
+        run: {
+          problems: ['./hang.ts'],
+          problem: 'js-hang',
+          population: 16,
+          generations: 3,
+          seed: 3,
+          onError: { penalty: -1 },
+        },
+        targets: { embedded: { type: 'embedded', threads: 2 } },
+      }),
+    );
+    const started = performance.now();
+    const result = await runCli(['run', '--json'], { cwd: dir });
+    const elapsed = performance.now() - started;
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as {
+      calls: { timedOut: number; distinct: number; sent: number };
+    };
+    const hanging = json.calls.timedOut;
+    expect(hanging).toBeGreaterThan(0);
+    expect(json.calls.sent).toBe(json.calls.distinct);
+    expect(result.stderr).toMatch(
+      /GALAPAGOS_ERR_EVALUATION_TIMEOUT: problem "js-hang", genome \d+ \([01]{10}\): ran past its 1000 ms deadline/,
+    );
+    // Hanging genomes cost their deadline, two threads at a time; the rest of the run (start-up
+    // included) is allowed 5 s.
+    expect(elapsed).toBeLessThan(3 * ((1000 * hanging) / 2 + 5000));
+  }, 120_000);
+});
