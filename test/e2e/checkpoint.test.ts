@@ -1,5 +1,6 @@
-// A checkpoint is input: an edited one is refused on resume with the path of the first bad
-// field, on every target alike, never continued into nonsense.
+// A checkpoint is input: one edited after it was written is refused on resume (its digest), and
+// a state without a record (older, or made by hand) with the path of the first bad field, on
+// every target alike, never continued into nonsense.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +28,9 @@ beforeAll(async () => {
   state = JSON.parse(readFileSync(checkpoint, 'utf8'));
 });
 
-const resumeEdited = async (edit: (s: typeof state) => void) => {
+const resumeEdited = async (edit: (s: typeof state) => void, keepRecord = false) => {
   const copy = structuredClone(state);
+  if (!keepRecord) delete copy.checkpoint;
   edit(copy);
   const file = join(dir, `edited-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(copy));
@@ -37,8 +39,19 @@ const resumeEdited = async (edit: (s: typeof state) => void) => {
 
 describe('resuming an edited checkpoint', () => {
   it('continues an untouched one', async () => {
-    const { code, stderr } = await resumeEdited(() => {});
+    const { code, stderr } = await resumeEdited(() => {}, true);
     expect(code, stderr).toBe(0);
+  });
+
+  it('refuses one whose seed was changed, so no result reports a seed its logbook did not come from', async () => {
+    expect(state.checkpoint).toMatchObject({ digest: expect.stringMatching(/^sha256:/) });
+    const { code, stdout } = await resumeEdited((s) => {
+      s.config.seed = 999;
+    }, true);
+    expect(code).toBe(2);
+    const { error } = JSON.parse(stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe('GALAPAGOS_ERR_CHECKPOINT');
+    expect(error.message).toMatch(/changed after it was written/);
   });
 
   it.each([
@@ -78,7 +91,7 @@ describe('resuming an edited checkpoint', () => {
       /\/logbook\/0\/max/,
     ],
   ])(
-    'refuses %s with GALAPAGOS_ERR_CHECKPOINT, the path, and exit 2',
+    'refuses a state without a record holding %s with GALAPAGOS_ERR_CHECKPOINT, the path, and exit 2',
     async (_what, edit, path) => {
       const { code, stdout } = await resumeEdited(edit);
       expect(code).toBe(2);

@@ -4,6 +4,7 @@
 // is the count: on embedded, a spawned local server, a `galapagos serve` server and a two-worker
 // fleet.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,7 +150,7 @@ async function runOn(target: string, run: object) {
     }),
   );
   writeFileSync(log, '');
-  const result = await runCli(['run', '--target', target, '--json'], {
+  const result = await runCli(['run', '--target', target, '--json', '--no-checkpoint'], {
     cwd: dir,
   });
   if (result.code !== 0) throw new Error(`run on ${target} failed: ${result.stderr}`);
@@ -207,7 +208,7 @@ describe('a fitness that hangs', () => {
       }),
     );
     const started = performance.now();
-    const result = await runCli(['run', '--json'], { cwd: dir });
+    const result = await runCli(['run', '--json', '--no-checkpoint'], { cwd: dir });
     const elapsed = performance.now() - started;
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as {
@@ -222,5 +223,51 @@ describe('a fitness that hangs', () => {
     // Hanging genomes cost their deadline, two threads at a time; the rest of the run (start-up
     // included) is allowed 5 s.
     expect(elapsed).toBeLessThan(3 * ((1000 * hanging) / 2 + 5000));
+  }, 120_000);
+});
+
+describe('an interrupted run', () => {
+  it('is saved on SIGINT without any flag, and galapagos run --resume finishes it as if never stopped', async () => {
+    const run = { problem: 'py-sim', params: { ms: 60 }, population: 16, generations: 6 };
+    // The uninterrupted run, for reference.
+    const reference = await runOn('embedded', run);
+    writeFileSync(log, '');
+    const child = spawn(process.execPath, [cli, 'run', '--target', 'embedded'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    // Interrupted once generation 2 is logged, in the middle of the next.
+    while (!/^\s+2\s/m.test(out)) {
+      if (child.exitCode !== null) throw new Error(`run ended early: ${err}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(1);
+    expect(err).toMatch(/GALAPAGOS_ERR_ABORTED: interrupted by SIGINT/);
+    expect(err).toMatch(/the run is saved; resume it with: galapagos run --resume/);
+    const resumed = await runCli(['run', '--resume', '--target', 'embedded', '--json'], {
+      cwd: dir,
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const json = JSON.parse(resumed.stdout) as { logbook: unknown[] };
+    expect(json.logbook).toEqual(reference.json.logbook);
+    // Only genomes in flight at the interrupt ran twice: at most one per thread.
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls.length).toBeLessThanOrEqual(new Set(calls).size + 2);
+    expect(new Set(calls).size).toBe(reference.distinct);
+    // Finished now: nothing left to resume.
+    const again = await runCli(['run', '--resume', '--target', 'embedded'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/no unfinished run to resume/);
   }, 120_000);
 });

@@ -41,8 +41,10 @@ export interface ConfigFlags {
 /** `galapagos run`'s flags. */
 export interface RunFlags extends ConfigFlags {
   readonly target?: string;
-  readonly checkpoint?: string;
-  readonly resume?: string;
+  /** A file, or false for `--no-checkpoint` (commander's default is true). */
+  readonly checkpoint?: string | boolean;
+  /** A file, or true for `--resume` without one: the config's latest unfinished run. */
+  readonly resume?: string | boolean;
   /** A steady-state run's result (`--json`) or checkpoint: repeat its order of completions. */
   readonly replay?: string;
   /** `1..30` or `1,5,9`: an experiment over these seeds. */

@@ -93,14 +93,18 @@ function program(): Command {
       .option('--target <name>', 'configured target (default: defaultTarget)'),
   )
     .option('--seeds <list>', 'an experiment: the run over many seeds, e.g. 1..30 or 1,5,9')
-    .option('--checkpoint <file>', 'write the run state here after every generation')
+    .option(
+      '--checkpoint <file>',
+      'where the run state is saved as it goes (default: a new file in .galapagos/ beside the config)',
+    )
+    .option('--no-checkpoint', 'save no checkpoint')
     .option(
       '--replay <file>',
       'repeat a steady-state run exactly (its --json result or checkpoint), on any target',
     )
     .option(
-      '--resume <file>',
-      'continue from a checkpoint (with --generations N: continue to N generations)',
+      '--resume [file]',
+      "continue from a checkpoint, by default this config's latest unfinished run (with --generations N: continue to N generations)",
     )
     .option('--report <file>', 'write a self-contained HTML report of the run here')
     .option('--svg <file>', 'write the convergence chart here as SVG')

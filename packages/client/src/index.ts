@@ -1,5 +1,14 @@
 /** `@galapagos/client`: evaluators, the dispatcher, the run loop and config handling. */
-export { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+export {
+  type Checkpoint,
+  CheckpointWriter,
+  checkpointFolder,
+  latestUnfinished,
+  newCheckpointFile,
+  readCheckpoint,
+  readCheckpointFile,
+  writeCheckpoint,
+} from './checkpoint/index.js';
 export { resolveHeaders } from './config/headers.js';
 export { loadConfig, readConfigFile } from './config/load.js';
 export type { Config, DispatchConfig, RunConfig, Target } from './config/schema.js';

@@ -5,11 +5,15 @@ import {
   type Evaluated,
   type EvolveResult,
   evolve,
+  type Fitness,
+  type Genome,
+  init,
   type LogbookEntry,
   type ProblemRegistry,
   type StopReason,
 } from '@galapagos/core';
-import { writeCheckpoint } from './checkpoint.js';
+import { writeCheckpoint } from './checkpoint/file.js';
+import type { CheckpointWriter } from './checkpoint/writer.js';
 import type { DispatchConfig, RunConfig } from './config/schema.js';
 import { type DispatchEvents, Dispatcher, type DispatchStats } from './dispatch/dispatcher.js';
 import { emptyStats } from './dispatch/types.js';
@@ -24,8 +28,18 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Continue this state instead of starting afresh. */
   readonly resume?: EngineState;
-  /** Write the state here after every generation. */
-  readonly checkpoint?: string;
+  /**
+   * Fitness already paid for in the generation the resumed run was interrupted in (a
+   * checkpoint's `pending`): those genomes are not sent again.
+   */
+  readonly resumePending?: readonly (readonly [Genome, Fitness])[];
+  /**
+   * Checkpoints: a file written after every generation (atomically, awaited), or a
+   * {@link CheckpointWriter} that writes in the background. Either way the newest state is
+   * written when the run ends (marked finished) or is interrupted (with the fitness of the
+   * genomes its last generation had evaluated).
+   */
+  readonly checkpoint?: string | CheckpointWriter;
   /** After every generation (awaited, so the state can be persisted before the next one). */
   readonly onGeneration?: (
     entry: LogbookEntry,
@@ -216,116 +230,146 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
     retries++;
     options.onRetry?.(info);
   };
-  const result: EvolveResult = await evolve(engineConfig(run, fingerprint, evaluator.capacity), {
-    ...(options.registry ? { registry: options.registry } : {}),
-    ...(resume ? { resume } : {}),
-    ...(signal ? { signal } : {}),
-    ...(options.replay ? { replay: options.replay } : {}),
-    ...(budget === undefined ? {} : { stopBefore: overBudget }),
-    evaluate: (genomes, context) => {
-      dispatcher ??= new Dispatcher(
-        evaluator,
-        dispatch,
-        {
-          problem: context.problem,
-          params: context.params,
-          cost: run.cost,
-          fingerprint,
-          shipped: builtinProblems.some((p) => p.id === context.problem),
-          penalty: run.onError?.penalty,
-          failureRetries: run.onError?.retries,
-          genomeTimeoutMs: genomeTimeoutMs(run, options.registry, context.problem),
-          deadlineMs: run.onError?.timeoutMs,
-        },
-        { onRetry, ...(options.onPenalised ? { onPenalised: options.onPenalised } : {}) },
-      );
-      if (steady) {
-        const population = resume?.config.population ?? run.population;
-        return dispatcher.evaluate(genomes, { signal: context.signal }).then((fitness) => {
-          told++;
-          options.onProgress?.(
-            Math.floor((told - 1) / population),
-            ((told - 1) % population) + 1,
-            population,
-          );
-          return fitness;
-        });
-      }
-      return dispatcher.evaluate(genomes, {
-        signal: context.signal,
-        onProgress: (done, total) => options.onProgress?.(context.generation, done, total),
-      });
-    },
-    onGeneration: async (entry, state) => {
-      const at = performance.now();
-      const stats: GenerationStats = {
-        gen: entry.gen,
-        evalsPerSecond:
-          at > generationStarted ? entry.nevals / ((at - generationStarted) / 1000) : 0,
-        retries: retries - retriesBefore,
-        elapsedMs: at - generationStarted,
-      };
-      [generationStarted, retriesBefore] = [at, retries];
-      perGeneration.push(stats);
-      if (checkpoint) await writeCheckpoint(checkpoint, state);
-      await options.onGeneration?.(entry, state, stats);
-    },
-  });
-  const elapsedMs = performance.now() - started;
-  const utilisation = utilisationOf(evaluator, busyAtStart, elapsedMs);
-  const stats = dispatcher?.stats ?? emptyStats();
-  const evaluations = result.logbook.reduce((sum, e) => sum + e.nevals, 0);
-  const thisSession = evaluations - (resume?.evaluations ?? 0);
-  return {
-    problem: result.state.config.problem,
-    seed: result.state.config.seed,
-    logbook: result.logbook,
-    stats: perGeneration,
-    best: result.best,
-    hallOfFame: result.hallOfFame,
-    ...(result.state.objectives
-      ? {
-          objectives: result.state.objectives,
-          ...(result.logbook.at(-1)?.hypervolume === undefined
-            ? {}
-            : {
-                hypervolume: result.logbook.at(-1)!.hypervolume!,
-                referencePoint: result.state.referencePoint!,
-              }),
-        }
-      : {}),
-    stoppedBy: result.stoppedBy,
-    evaluations,
-    evaluationsSent: stats.evaluationsSent,
-    cacheHits: stats.cacheHits,
-    penalised: stats.penalised,
-    calls: {
-      requested: stats.requested,
-      cached: stats.cacheHits,
-      distinct: stats.distinct,
-      sent: stats.evaluationsSent,
-      duplicates: stats.duplicates,
-      failed: stats.penalised,
-      timedOut: stats.timedOutGenomes,
-    },
-    ...(result.state.config.fingerprint ? { fingerprint: result.state.config.fingerprint } : {}),
-    retries: stats.retries,
-    timeouts: stats.timeouts,
-    ...(utilisation === undefined ? {} : { utilisation }),
-    speculated: stats.speculated,
-    speculationWins: stats.speculationWins,
-    ...(evaluator.members ? { members: evaluator.members() } : {}),
-    ...(evaluator.usage ? spendOf(evaluator.usage()) : {}),
-    ...(result.state.order
-      ? {
-          replay: {
-            order: result.state.order,
-            inFlight: (result.state.config.algorithm as { inFlight: number }).inFlight,
-          },
-        }
-      : {}),
-    elapsedMs,
-    evalsPerSecond: thisSession / (elapsedMs / 1000),
-    state: result.state,
+  const primed = (d: Dispatcher) => {
+    if (options.resumePending?.length) d.prime(options.resumePending);
+    return d;
   };
+  const writer = typeof checkpoint === 'object' ? checkpoint : undefined;
+  let result: EvolveResult;
+  try {
+    result = await evolveWith();
+  } catch (error) {
+    // Interrupted: the newest state, and what its next generation had already paid for.
+    if (writer && signal?.aborted)
+      await writer.flush(undefined, { pending: steady ? [] : (dispatcher?.answered() ?? []) });
+    throw error;
+  }
+  if (writer?.worthWriting(result.state)) await writer.flush(result.state, { finished: true });
+  return resultOf(result);
+
+  function evolveWith(): Promise<EvolveResult> {
+    const config = engineConfig(run, fingerprint, evaluator.capacity);
+    // With checkpoints, the initial population is a state to save too: an interrupt during
+    // the first generation keeps what it evaluated.
+    const start = resume ?? (writer ? init(config, options.registry) : undefined);
+    if (start && !resume) writer?.offer(start);
+    return evolve(config, {
+      ...(options.registry ? { registry: options.registry } : {}),
+      ...(start ? { resume: start } : {}),
+      ...(signal ? { signal } : {}),
+      ...(options.replay ? { replay: options.replay } : {}),
+      ...(budget === undefined ? {} : { stopBefore: overBudget }),
+      evaluate: (genomes, context) => {
+        dispatcher ??= primed(
+          new Dispatcher(
+            evaluator,
+            dispatch,
+            {
+              problem: context.problem,
+              params: context.params,
+              cost: run.cost,
+              fingerprint,
+              shipped: builtinProblems.some((p) => p.id === context.problem),
+              penalty: run.onError?.penalty,
+              failureRetries: run.onError?.retries,
+              genomeTimeoutMs: genomeTimeoutMs(run, options.registry, context.problem),
+              deadlineMs: run.onError?.timeoutMs,
+            },
+            { onRetry, ...(options.onPenalised ? { onPenalised: options.onPenalised } : {}) },
+          ),
+        );
+        if (steady) {
+          const population = resume?.config.population ?? run.population;
+          return dispatcher.evaluate(genomes, { signal: context.signal }).then((fitness) => {
+            told++;
+            options.onProgress?.(
+              Math.floor((told - 1) / population),
+              ((told - 1) % population) + 1,
+              population,
+            );
+            return fitness;
+          });
+        }
+        return dispatcher.evaluate(genomes, {
+          signal: context.signal,
+          onProgress: (done, total) => options.onProgress?.(context.generation, done, total),
+        });
+      },
+      onGeneration: async (entry, state) => {
+        const at = performance.now();
+        const stats: GenerationStats = {
+          gen: entry.gen,
+          evalsPerSecond:
+            at > generationStarted ? entry.nevals / ((at - generationStarted) / 1000) : 0,
+          retries: retries - retriesBefore,
+          elapsedMs: at - generationStarted,
+        };
+        [generationStarted, retriesBefore] = [at, retries];
+        perGeneration.push(stats);
+        if (typeof checkpoint === 'string') await writeCheckpoint(checkpoint, state);
+        else writer?.offer(state);
+        await options.onGeneration?.(entry, state, stats);
+      },
+    });
+  }
+
+  function resultOf(result: EvolveResult): RunResult {
+    const elapsedMs = performance.now() - started;
+    const utilisation = utilisationOf(evaluator, busyAtStart, elapsedMs);
+    const stats = dispatcher?.stats ?? emptyStats();
+    const evaluations = result.logbook.reduce((sum, e) => sum + e.nevals, 0);
+    const thisSession = evaluations - (resume?.evaluations ?? 0);
+    return {
+      problem: result.state.config.problem,
+      seed: result.state.config.seed,
+      logbook: result.logbook,
+      stats: perGeneration,
+      best: result.best,
+      hallOfFame: result.hallOfFame,
+      ...(result.state.objectives
+        ? {
+            objectives: result.state.objectives,
+            ...(result.logbook.at(-1)?.hypervolume === undefined
+              ? {}
+              : {
+                  hypervolume: result.logbook.at(-1)!.hypervolume!,
+                  referencePoint: result.state.referencePoint!,
+                }),
+          }
+        : {}),
+      stoppedBy: result.stoppedBy,
+      evaluations,
+      evaluationsSent: stats.evaluationsSent,
+      cacheHits: stats.cacheHits,
+      penalised: stats.penalised,
+      calls: {
+        requested: stats.requested,
+        cached: stats.cacheHits,
+        distinct: stats.distinct,
+        sent: stats.evaluationsSent,
+        duplicates: stats.duplicates,
+        failed: stats.penalised,
+        timedOut: stats.timedOutGenomes,
+      },
+      ...(result.state.config.fingerprint ? { fingerprint: result.state.config.fingerprint } : {}),
+      retries: stats.retries,
+      timeouts: stats.timeouts,
+      ...(utilisation === undefined ? {} : { utilisation }),
+      speculated: stats.speculated,
+      speculationWins: stats.speculationWins,
+      ...(evaluator.members ? { members: evaluator.members() } : {}),
+      ...(evaluator.usage ? spendOf(evaluator.usage()) : {}),
+      ...(result.state.order
+        ? {
+            replay: {
+              order: result.state.order,
+              inFlight: (result.state.config.algorithm as { inFlight: number }).inFlight,
+            },
+          }
+        : {}),
+      elapsedMs,
+      evalsPerSecond: thisSession / (elapsedMs / 1000),
+      state: result.state,
+    };
+  }
 }

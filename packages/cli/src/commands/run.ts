@@ -1,12 +1,12 @@
 /** `galapagos run`: evolve, sending every generation to the chosen target. */
 import { readFile } from 'node:fs/promises';
 import {
+  type CheckpointWriter,
   ConfigError,
   checkRun,
   InterruptError,
   type PreparedRun,
   prepareRun,
-  readCheckpoint,
   runEvolution,
   runProblems,
   selectTarget,
@@ -15,6 +15,7 @@ import {
 import type { EngineState } from '@galapagos/core';
 import { SERVER_ENTRY } from '@galapagos/server/entries';
 import { reportView } from '@galapagos/server/report';
+import { checkpointWriter, resumeCommand, resumeOf } from '../checkpoints.js';
 import { parseSeeds } from '../experiment.js';
 import { fail } from '../fail.js';
 import { configFor, DEFAULT_CONFIG, flagsChangingTheRun, type RunFlags } from '../flags.js';
@@ -42,12 +43,13 @@ async function prepare(flags: RunFlags) {
     if (config.run.algorithm?.name === 'steady-state')
       config.run.algorithm = { ...config.run.algorithm, inFlight: replay.inFlight };
   }
-  const resume = flags.resume ? await readCheckpoint(flags.resume) : undefined;
+  const resumed = await resumeOf(flags);
+  const resume = resumed?.checkpoint.state;
   if (resume) refuseRunChanges(resume, flags);
   // A problem no module defines may still be the target's: checked once it is open.
   if (!resume && registry.has(config.run.problem))
     checkRun(config.run, registry, flags.config ?? DEFAULT_CONFIG);
-  return { config, targetName: picked.name, registry, resume, seeds, replay };
+  return { config, targetName: picked.name, registry, resume, resumed, seeds, replay };
 }
 
 /** The order of completions (and evaluations in flight) a `--replay` file recorded. */
@@ -88,7 +90,7 @@ function seedsOf(flags: RunFlags): number[] {
     [
       ['--seed', flags.seed],
       ['--resume', flags.resume],
-      ['--checkpoint', flags.checkpoint],
+      ['--checkpoint', typeof flags.checkpoint === 'string' ? flags.checkpoint : undefined],
     ] as const
   ).find(([, value]) => value !== undefined);
   if (clash)
@@ -150,6 +152,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   });
 
   let open: PreparedRun | undefined;
+  let checkpoint: CheckpointWriter | undefined;
   try {
     open = await prepareRun({
       run: config.run,
@@ -163,7 +166,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       env: process.env,
       serverEntry: SERVER_ENTRY,
       source: flags.config ?? DEFAULT_CONFIG,
-      ...(flags.resume ? { resumeSource: flags.resume } : {}),
+      ...(prepared.resumed ? { resumeSource: prepared.resumed.file } : {}),
     });
     const { registry, resume, problem, fingerprint, multiObjective: multi } = open;
     for (const warning of open.warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
@@ -189,6 +192,13 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       for (const e of resume?.logbook ?? []) process.stdout.write(`${logbookLine(e)}\n`);
     }
     const evaluator = open.connection.evaluator;
+    checkpoint = checkpointWriter(
+      flags,
+      prepared.resumed?.file,
+      problem,
+      resume?.config.seed ?? open.engine.seed,
+    );
+    await checkpoint?.ready();
     const [busyAtStart, runStarted] = [evaluator.busyMs?.(), performance.now()];
     utilisationNow = () => utilisationOf(evaluator, busyAtStart, performance.now() - runStarted);
     const result = await runEvolution({
@@ -197,8 +207,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       dispatch: config.dispatch,
       evaluator,
       signal: controller.signal,
-      ...(resume ? { resume } : {}),
-      ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
+      ...(resume ? { resume, resumePending: prepared.resumed?.checkpoint.pending ?? [] } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
       ...(prepared.replay ? { replay: prepared.replay.order } : {}),
       onProgress: progress.onProgress,
       onRetry: progress.onRetry,
@@ -225,7 +235,13 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     return 0;
   } catch (error) {
     progress.stop();
-    return fail(error, json);
+    const code = fail(error, json);
+    // Interrupted with its work saved: say how to go on.
+    if (controller.signal.aborted && checkpoint && checkpoint.written > 0)
+      process.stderr.write(
+        `galapagos: the run is saved; resume it with: ${resumeCommand(flags, checkpoint.file)}\n`,
+      );
+    return code;
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);

@@ -32,7 +32,19 @@ export class FitnessCache {
   private hits = 0;
   private calls = 0;
 
+  /** Holds fitness a resumed run already paid for: the next lookup uses it whatever it costs. */
+  private primed = false;
+
   constructor(private readonly enabled: boolean) {}
+
+  /**
+   * Fitness evaluated before the run was interrupted (a checkpoint's `pending`): the next
+   * lookup answers these genomes, even with the cache off (they are this run's own values).
+   */
+  prime(pairs: readonly (readonly [Genome, Fitness])[]): void {
+    for (const [genome, fitness] of pairs) this.entries.set(genomeKey(genome), fitness);
+    this.primed = pairs.length > 0;
+  }
 
   /**
    * Whether the cache is worth its cost for the next call: it is while what its hits save
@@ -45,6 +57,7 @@ export class FitnessCache {
    * for later, converged ones that have many.
    */
   pays(sendMsPerGenome: number | undefined): boolean {
+    if (this.primed) return true;
     if (!this.enabled) return false;
     if (this.calls === 0 || sendMsPerGenome === undefined) return true;
     const hitRate = Math.max(this.hits / this.looked, ASSUMED_REPEATS);
@@ -103,7 +116,18 @@ export class FitnessCache {
     this.looked += genomes.length;
     this.hits += hits;
     this.calls++;
-    return { unique, at, keys, copies, known, hits };
+    if (this.primed) {
+      this.primed = false;
+      if (!this.enabled) this.entries.clear();
+    }
+    return {
+      unique,
+      at,
+      keys: this.enabled ? keys : undefined,
+      copies,
+      known,
+      hits,
+    };
   }
 
   /** Keeps the fitness of `unique[from…]` of a lookup, as a reply brings them. */

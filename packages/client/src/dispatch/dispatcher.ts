@@ -40,6 +40,8 @@ export class Dispatcher {
   private readonly speculation: SpeculationSettings | undefined;
   /** A batch's send below speculation: isolation, retry, the request. */
   private readonly send: Send;
+  /** The call in progress: its genomes and the fitness come back so far. */
+  private current: { genomes: readonly Genome[]; fitness: Fitness[] } | undefined;
   /** The target's worker time before this dispatcher sent anything (it may be shared). */
   private readonly busyAtStart: number;
 
@@ -94,6 +96,24 @@ export class Dispatcher {
     return this.cache.pays(answered === 0 ? undefined : requestMs / answered);
   }
 
+  /** Fitness a resumed run already paid for (see {@link FitnessCache.prime}). */
+  prime(pairs: readonly (readonly [Genome, Fitness])[]): void {
+    this.cache.prime(pairs);
+  }
+
+  /**
+   * The genomes of the call in progress (or the last one, if it failed) whose fitness came
+   * back, with it: what an interrupted generation has paid for.
+   */
+  answered(): [Genome, Fitness][] {
+    const call = this.current;
+    if (!call) return [];
+    const pairs: [Genome, Fitness][] = [];
+    for (let i = 0; i < call.genomes.length; i++)
+      if (call.fitness[i] !== undefined) pairs.push([call.genomes[i]!, call.fitness[i]!]);
+    return pairs;
+  }
+
   /** Genomes per request for `pending` genomes of about `genomeBytes` each (batching.ts). */
   batchSize(pending: number, genomeBytes: number): number {
     return batchSize(
@@ -136,6 +156,7 @@ export class Dispatcher {
     } = {},
   ): Promise<Fitness[]> {
     const fitness = new Array<Fitness>(genomes.length);
+    this.current = { genomes, fitness };
     const lookup = this.cache.lookup(genomes, fitness, this.cachePays());
     const { unique, at, copies } = lookup;
     this.stats.requested += genomes.length;
@@ -143,7 +164,10 @@ export class Dispatcher {
     this.stats.distinct += unique.length;
     let done = lookup.known;
     options.onProgress?.(done, genomes.length);
-    if (unique.length === 0) return fitness;
+    if (unique.length === 0) {
+      this.current = undefined;
+      return fitness;
+    }
 
     const size = this.batchSize(unique.length, JSON.stringify(unique[0]!).length);
     const batches: number[] = [];
@@ -199,6 +223,7 @@ export class Dispatcher {
     } catch (error) {
       throw options.signal?.aborted ? (options.signal.reason ?? error) : error;
     }
+    this.current = undefined;
     return fitness;
   }
 }
