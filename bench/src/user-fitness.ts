@@ -89,6 +89,102 @@ export const problems = [
   return join(dir, 'fitness.ts');
 }
 
+/**
+ * The Python modes side by side: a trivial fitness (throughput: what each mode costs per
+ * evaluation), and a simulator that takes 300 ms to start and 20 ms per call (what
+ * `persistent` saves: the start-up once per thread instead of once per genome).
+ */
+function writePythonModes(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'galapagos-bench-python-'));
+  writeFileSync(
+    join(dir, 'sim.py'),
+    `import json, os, sys, time
+params = json.loads(os.environ.get("GALAPAGOS_PARAMS", "{}"))
+time.sleep(params.get("startMs", 0) / 1000)
+def fitness(genome):
+    time.sleep(params.get("callMs", 0) / 1000)
+    return genome.count("1")
+mode = sys.argv[1]
+if mode == "persistent":
+    for line in sys.stdin:
+        print(fitness(json.loads(line)), flush=True)
+elif mode == "batch":
+    print(json.dumps([fitness(g) for g in json.load(sys.stdin)]))
+else:
+    print(fitness(json.load(sys.stdin)))
+`,
+  );
+  const params = `params: { type: 'object', properties: { startMs: { type: 'number', default: 0 }, callMs: { type: 'number', default: 0 } } }`;
+  writeFileSync(
+    join(dir, 'modes.ts'),
+    `import { defineCommandProblem } from '@galapagos/core/runtime';
+const common = { genome: { kind: 'binary', length: 32 }, objective: 'max', cwd: import.meta.dirname, ${params} } as const;
+export const problems = (['genome', 'batch', 'persistent'] as const).map((mode) =>
+  defineCommandProblem({ ...common, id: 'py-' + mode, mode, command: ['python3', 'sim.py', mode] }),
+);
+`,
+  );
+  return join(dir, 'modes.ts');
+}
+
+/** Throughput of each Python mode, and persistent against genome with a slow start-up. */
+async function pythonModes(): Promise<Record<string, unknown>> {
+  const module = writePythonModes();
+  const registry = await loadRegistry([module]);
+  // A pool per run: a persistent program started by an earlier run would hide its start-up.
+  const pool = () => createEmbeddedEvaluator({ threads: THREADS, problemModules: [module] });
+  const dispatch = {
+    batchSize: 'auto',
+    concurrency: 32,
+    timeoutMs: 120_000,
+    retries: 2,
+    cache: false,
+  } as const;
+  const run = async (problem: string, params: Record<string, unknown>, population: number) => {
+    const evaluator = await pool();
+    try {
+      return await runEvolution({
+        run: {
+          problem,
+          problems: [module],
+          params,
+          population,
+          generations: GENERATIONS,
+          cxpb: 0.9,
+          mutpb: 0.1,
+          selection: { name: 'selTournament', tournsize: 3 },
+          hallOfFame: 1,
+          seed: 1,
+        },
+        registry,
+        dispatch,
+        evaluator,
+      });
+    } finally {
+      await evaluator.close();
+    }
+  };
+  const throughput: Record<string, number> = {};
+  for (const mode of ['genome', 'batch', 'persistent']) {
+    const rates: number[] = [];
+    for (let r = 0; r < RUNS; r++) rates.push((await run(`py-${mode}`, {}, 64)).evalsPerSecond);
+    throughput[mode] = median(rates);
+    console.log(
+      `python ${mode.padEnd(10)} trivial fitness: ${throughput[mode]!.toFixed(0)} evaluations/s (median of ${RUNS})`,
+    );
+  }
+  const slow = { startMs: 300, callMs: 20 };
+  const elapsed: Record<string, number[]> = { genome: [], persistent: [] };
+  for (let r = 0; r < RUNS; r++)
+    for (const mode of ['genome', 'persistent'])
+      elapsed[mode]!.push((await run(`py-${mode}`, slow, POPULATION)).elapsedMs);
+  const ratio = median(elapsed.persistent!) / median(elapsed.genome!);
+  console.log(
+    `python start-up 300 ms + 20 ms a call: persistent ${median(elapsed.persistent!).toFixed(0)} ms, genome ${median(elapsed.genome!).toFixed(0)} ms: ${ratio.toFixed(3)} x`,
+  );
+  return { throughput, slowStart: { ...slow, elapsed, ratio } };
+}
+
 /** Median wall time of starting python3 and exiting, ms. */
 function pythonStartMs(): number {
   const times: number[] = [];
@@ -100,7 +196,17 @@ function pythonStartMs(): number {
   return median(times);
 }
 
-export async function userFitnessSuite(): Promise<void> {
+/**
+ * `--only python` runs only the Python modes; `--only cpu-200` (or another problem) only that
+ * problem's rows. A partial run prints its figures and writes nothing.
+ */
+export async function userFitnessSuite(options: readonly string[] = []): Promise<void> {
+  const at = options.indexOf('--only');
+  const only = at >= 0 ? options[at + 1] : undefined;
+  if (only === 'python') {
+    await pythonModes();
+    return;
+  }
   const module = writeProject();
   const registry = await loadRegistry([module]);
   const startMs = pythonStartMs();
@@ -123,13 +229,15 @@ export async function userFitnessSuite(): Promise<void> {
   ];
   // The config targets that have `galapagos run` evaluate as each variant does.
   const targetOf: Record<string, object> = {
-    embedded: { type: 'embedded', workers: THREADS },
+    embedded: { type: 'embedded', threads: THREADS },
     'local server (auto)': { type: 'http', url: server.url },
     'local server (1 request)': { type: 'http', url: server.url },
   };
   const rows: Record<string, unknown>[] = [];
   try {
-    for (const problem of ['async-200', 'cpu-200', 'python-200'])
+    for (const problem of ['async-200', 'cpu-200', 'python-200'].filter(
+      (p) => only === undefined || p === only,
+    ))
       for (const [variant, evaluator, batchSize] of variants) {
         const ratios: number[] = [];
         const cliRatios: number[] = [];
@@ -203,7 +311,9 @@ export async function userFitnessSuite(): Promise<void> {
   console.log(
     `python3 start-up (median of 7): ${startMs.toFixed(1)} ms, counted in python-200's ideal`,
   );
+  if (only !== undefined) return;
+  const python = await pythonModes();
   console.log(
-    `wrote ${writeResult('user-fitness', { threads: THREADS, costMs: COST_MS, population: POPULATION, generations: GENERATIONS, runs: RUNS, cores }, { pythonStartMs: startMs, rows })}`,
+    `wrote ${writeResult('user-fitness', { threads: THREADS, costMs: COST_MS, population: POPULATION, generations: GENERATIONS, runs: RUNS, cores }, { pythonStartMs: startMs, rows, python })}`,
   );
 }

@@ -271,3 +271,41 @@ describe('an interrupted run', () => {
     expect(again.stderr).toMatch(/no unfinished run to resume/);
   }, 120_000);
 });
+
+// Last in this file: it edits the simulator, which the servers above loaded as it was.
+describe('a checkpoint made with other code', () => {
+  it('is refused after the simulator changed, and resumed with --accept-code-change, recorded', async () => {
+    writeFileSync(
+      join(dir, 'galapagos.config.json'),
+      JSON.stringify({
+        run: { problems: ['./problem.ts'], problem: 'py-sim', population: 12, seed: 4 },
+        targets: { embedded: { type: 'embedded', threads: 2 } },
+      }),
+    );
+    const ck = join(dir, 'changed.json');
+    const first = await runCli(['run', '--generations', '2', '--checkpoint', ck], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    writeFileSync(join(dir, 'helper.py'), '# a module beside the simulator, edited\n');
+    const refused = await runCli(['run', '--resume', ck, '--generations', '4'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/GALAPAGOS_ERR_PROBLEM_MISMATCH: .*--accept-code-change/);
+    const accepted = await runCli(
+      ['run', '--resume', ck, '--generations', '4', '--accept-code-change', '--json'],
+      { cwd: dir },
+    );
+    expect(accepted.code, accepted.stderr).toBe(0);
+    const json = JSON.parse(accepted.stdout) as {
+      logbook: unknown[];
+      fingerprint: string;
+      codeChanges: { generation: number; from: string; to: string }[];
+    };
+    expect(json.logbook).toHaveLength(5);
+    expect(json.codeChanges).toEqual([
+      { generation: 2, from: expect.stringMatching(/^sha256:/), to: json.fingerprint },
+    ]);
+    expect(json.codeChanges[0]!.from).not.toBe(json.fingerprint);
+    const shown = await runCli(['run', '--resume', ck, '--generations', '5'], { cwd: dir });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/-- code changed after generation 2: sha256:\S+ -> sha256:\S+/);
+  }, 120_000);
+});

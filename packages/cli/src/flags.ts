@@ -45,6 +45,8 @@ export interface RunFlags extends ConfigFlags {
   readonly checkpoint?: string | boolean;
   /** A file, or true for `--resume` without one: the config's latest unfinished run. */
   readonly resume?: string | boolean;
+  /** Resume a checkpoint made with other code of the problem, recording both fingerprints. */
+  readonly acceptCodeChange?: boolean;
   /** A steady-state run's result (`--json`) or checkpoint: repeat its order of completions. */
   readonly replay?: string;
   /** `1..30` or `1,5,9`: an experiment over these seeds. */

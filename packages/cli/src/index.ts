@@ -106,6 +106,10 @@ function program(): Command {
       '--resume [file]',
       "continue from a checkpoint, by default this config's latest unfinished run (with --generations N: continue to N generations)",
     )
+    .option(
+      '--accept-code-change',
+      "with --resume: go on although the problem's code changed since the checkpoint (both fingerprints are recorded)",
+    )
     .option('--report <file>', 'write a self-contained HTML report of the run here')
     .option('--svg <file>', 'write the convergence chart here as SVG')
     .option('--json', 'print exactly one JSON object')
@@ -117,8 +121,12 @@ function program(): Command {
     .command('init')
     .description('start a project: a commented problem module, its config and a README')
     .argument('[dir]', 'folder to write into (default: the current one)')
-    .action(async (dir: string | undefined) => {
-      process.exitCode = await (await import('./commands/init.js')).initCommand(dir);
+    .option(
+      '--python',
+      'a Python simulator kept running (simulate.py) instead of a TypeScript fitness',
+    )
+    .action(async (dir: string | undefined, flags: { python?: boolean }) => {
+      process.exitCode = await (await import('./commands/init.js')).initCommand(dir, flags);
     });
   cli
     .command('targets')

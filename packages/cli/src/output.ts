@@ -1,5 +1,5 @@
 import type { RunResult, TargetUsage } from '@galapagos/client';
-import type { Genome, LogbookEntry } from '@galapagos/core';
+import type { CodeChange, Genome, LogbookEntry } from '@galapagos/core';
 
 const num = (x: number): string =>
   Number.isInteger(x) ? String(x) : x.toPrecision(6).replace(/\.?0+$/, '');
@@ -31,6 +31,10 @@ const showFitness = (f: number | readonly number[]): string =>
   typeof f === 'number' ? num(f) : `[${f.map(num).join(', ')}]`;
 
 /** A genome for humans: bit strings as they are, arrays shortened past 40 genes. */
+/** The logbook's note where a resumed run went on with other code. */
+export const codeChangeLine = (change: CodeChange) =>
+  `  -- code changed after generation ${change.generation}: ${change.from} -> ${change.to} (resumed with --accept-code-change)`;
+
 /** Fitness calls against what the run needed: every duplicate with its reason. */
 export function callsLine(calls: RunResult['calls']): string {
   const { transport, speculation, failureRetries } = calls.duplicates;

@@ -7,6 +7,7 @@
  */
 import {
   assertResumableState,
+  type CodeChange,
   type EngineConfig,
   type EngineState,
   extend,
@@ -100,6 +101,11 @@ export interface PrepareRunOptions {
   readonly source: string;
   /** Where the checkpoint came from, for messages. */
   readonly resumeSource?: string;
+  /**
+   * Resume a checkpoint made with other code of the problem (`--accept-code-change`): both
+   * fingerprints are recorded in the state (`config.codeChanges`) and the result.
+   */
+  readonly acceptCodeChange?: boolean;
 }
 
 export interface PreparedRun {
@@ -112,6 +118,8 @@ export interface PreparedRun {
   readonly engine: EngineConfig;
   /** The checkpoint, checked and extended, when resuming. */
   readonly resume: EngineState | undefined;
+  /** The code change this resume accepted, if any. */
+  readonly codeChange?: CodeChange | undefined;
   readonly multiObjective: boolean;
   /** What the operator should know (a target that publishes no fingerprints). */
   readonly warnings: readonly string[];
@@ -147,8 +155,21 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
     const registry = await withTargetProblem(known, connection.evaluator, name, problem, asking);
     const fingerprint = registry.fingerprint(problem);
     let engine: EngineConfig;
+    let codeChange: CodeChange | undefined;
     if (resume) {
-      checkResumeFingerprint(resume.config.fingerprint, problem, fingerprint);
+      const recorded = resume.config.fingerprint;
+      if (options.acceptCodeChange && recorded && fingerprint && recorded !== fingerprint) {
+        codeChange = { generation: resume.logbook.length - 1, from: recorded, to: fingerprint };
+        const { config } = resume;
+        resume = {
+          ...resume,
+          config: {
+            ...config,
+            fingerprint,
+            codeChanges: [...(config.codeChanges ?? []), codeChange],
+          },
+        };
+      } else checkResumeFingerprint(recorded, problem, fingerprint);
       // A checkpoint is input: checked in depth, so an edited one is refused on every target.
       try {
         assertResumableState(resume, registry);
@@ -178,6 +199,7 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
       fingerprint,
       engine,
       resume,
+      codeChange,
       multiObjective: registry.resolve(problem, engine.params).instance.objectives !== undefined,
       warnings,
       close: () => connection.close(),

@@ -102,7 +102,7 @@ export function checkResumeFingerprint(
   if (recorded === undefined || fingerprint === undefined || recorded === fingerprint) return;
   throw new ConfigError(
     'GALAPAGOS_ERR_PROBLEM_MISMATCH',
-    `the checkpoint was made with problem "${problem}" at fingerprint ${recorded}, but this client's is ${fingerprint}: the code changed since, and resuming would mix two fitness functions. Restore the code or start a new run.`,
+    `the checkpoint was made with problem "${problem}" at fingerprint ${recorded}, but this client's is ${fingerprint}: the code changed since, and resuming would mix two fitness functions. Restore the code, start a new run, or resume anyway with --accept-code-change (both fingerprints are then recorded in the state and the result).`,
     { details: { problem, recorded, fingerprint } },
   );
 }

@@ -1,5 +1,6 @@
 import {
   builtinProblems,
+  type CodeChange,
   type EngineConfigInput,
   type EngineState,
   type Evaluated,
@@ -99,6 +100,8 @@ export interface RunResult {
   readonly calls: RunCalls;
   /** The problem's fingerprint (its code and definition). */
   readonly fingerprint?: string;
+  /** Resumes that went on with other code (`--accept-code-change`), with both fingerprints. */
+  readonly codeChanges?: readonly CodeChange[];
   readonly retries: number;
   readonly timeouts: number;
   /**
@@ -352,6 +355,7 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
         timedOut: stats.timedOutGenomes,
       },
       ...(result.state.config.fingerprint ? { fingerprint: result.state.config.fingerprint } : {}),
+      ...(result.state.config.codeChanges ? { codeChanges: result.state.config.codeChanges } : {}),
       retries: stats.retries,
       timeouts: stats.timeouts,
       ...(utilisation === undefined ? {} : { utilisation }),

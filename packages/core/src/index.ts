@@ -13,6 +13,7 @@ export {
 export { type AlgorithmConfig, AlgorithmSchema } from './engine/algorithms.js';
 export { assertResumableState } from './engine/check-state.js';
 export {
+  type CodeChange,
   type CrossoverConfig,
   CrossoverSchema,
   type EngineConfig,

@@ -3,9 +3,12 @@
 import { fail } from '../fail.js';
 import { initProject } from '../init/index.js';
 
-export async function initCommand(dir: string | undefined): Promise<number> {
+export async function initCommand(
+  dir: string | undefined,
+  flags: { python?: boolean } = {},
+): Promise<number> {
   try {
-    const written = await initProject(dir ?? '.');
+    const written = await initProject(dir ?? '.', flags);
     for (const file of written) process.stdout.write(`wrote ${file}\n`);
     const where = dir && dir !== '.' ? `cd ${dir} && ` : '';
     process.stdout.write(

@@ -19,7 +19,7 @@ import { checkpointWriter, resumeCommand, resumeOf } from '../checkpoints.js';
 import { parseSeeds } from '../experiment.js';
 import { fail } from '../fail.js';
 import { configFor, DEFAULT_CONFIG, flagsChangingTheRun, type RunFlags } from '../flags.js';
-import { logbookHeader, logbookLine, summary } from '../output.js';
+import { codeChangeLine, logbookHeader, logbookLine, summary } from '../output.js';
 import { createProgress } from '../progress.js';
 import { runSeeds } from './experiment.js';
 import { reportPaths, writeReports } from './report.js';
@@ -167,9 +167,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       serverEntry: SERVER_ENTRY,
       source: flags.config ?? DEFAULT_CONFIG,
       ...(prepared.resumed ? { resumeSource: prepared.resumed.file } : {}),
+      ...(flags.acceptCodeChange ? { acceptCodeChange: true } : {}),
     });
     const { registry, resume, problem, fingerprint, multiObjective: multi } = open;
     for (const warning of open.warnings) process.stderr.write(`galapagos: warning: ${warning}\n`);
+    if (open.codeChange)
+      process.stderr.write(
+        `galapagos: warning: the problem's code changed since the checkpoint (${open.codeChange.from} -> ${open.codeChange.to}); going on as --accept-code-change asks, and recording it\n`,
+      );
     if (prepared.seeds) {
       await runSeeds({
         seeds: prepared.seeds,
@@ -189,7 +194,13 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         `target ${targetName} (${open.connection.where}), problem ${problem}${fingerprint ? ` (${fingerprint})` : ''}, seed ${resume?.config.seed ?? config.run.seed}\n`,
       );
       process.stdout.write(`${logbookHeader(multi)}\n`);
-      for (const e of resume?.logbook ?? []) process.stdout.write(`${logbookLine(e)}\n`);
+      // The resumed logbook, with a line where the code changed (accepted changes).
+      const changes = resume?.config.codeChanges ?? [];
+      for (const e of resume?.logbook ?? []) {
+        process.stdout.write(`${logbookLine(e)}\n`);
+        for (const c of changes.filter((c) => c.generation === e.gen))
+          process.stdout.write(`${codeChangeLine(c)}\n`);
+      }
     }
     const evaluator = open.connection.evaluator;
     checkpoint = checkpointWriter(

@@ -66,6 +66,23 @@ export const EngineConfigSchema = Type.Object(
           "The problem's fingerprint (its code and definition), recorded so that a run is only resumed against the same code. The engine does not use it.",
       }),
     ),
+    codeChanges: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            generation: Type.Integer({ minimum: -1 }),
+            from: Type.String({ maxLength: 128 }),
+            to: Type.String({ maxLength: 128 }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 1000,
+          description:
+            'Resumes that accepted a code change (--accept-code-change): after which generation, and the fingerprints before and after. The engine does not use it.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -96,6 +113,15 @@ export interface EngineConfig {
   readonly seed: number;
   /** The problem's fingerprint, where the caller recorded one. */
   readonly fingerprint?: string;
+  /** Code changes a resumed run accepted (see the schema). */
+  readonly codeChanges?: readonly CodeChange[];
+}
+
+/** A resume that went on with other code: after `generation`, fingerprint `from` became `to`. */
+export interface CodeChange {
+  readonly generation: number;
+  readonly from: string;
+  readonly to: string;
 }
 
 const PLAIN_FIELDS = Type.Omit(
@@ -278,5 +304,6 @@ export function resolveConfig(input: unknown, registry: ProblemRegistry): Engine
     ...(config.stop && Object.keys(config.stop).length > 0 ? { stop: config.stop } : {}),
     seed: config.seed,
     ...(config.fingerprint === undefined ? {} : { fingerprint: config.fingerprint }),
+    ...(config.codeChanges === undefined ? {} : { codeChanges: config.codeChanges }),
   };
 }

@@ -41,6 +41,11 @@ export interface ProblemInstance {
   fitnessBatch?(
     genomes: Genome[],
   ): readonly (Fitness | Error)[] | Promise<readonly (Fitness | Error)[]>;
+  /**
+   * Releases what `instantiate` opened (a program kept running, a connection, a licence):
+   * called once per thread that instantiated the problem when its pool or server shuts down.
+   */
+  close?(): void | Promise<void>;
 }
 
 /**

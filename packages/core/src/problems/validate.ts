@@ -36,6 +36,8 @@ export function instanceProblem(instance: unknown): string | undefined {
   if (typeof instance.fitness !== 'function') return 'fitness must be a function';
   if (instance.fitnessBatch !== undefined && typeof instance.fitnessBatch !== 'function')
     return 'fitnessBatch, when given, must be a function';
+  if (instance.close !== undefined && typeof instance.close !== 'function')
+    return 'close, when given, must be a function';
   if (instance.optimum !== undefined && !Number.isFinite(instance.optimum))
     return 'optimum, when given, must be a finite number';
   const { objectives, referencePoint } = instance;

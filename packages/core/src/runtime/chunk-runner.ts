@@ -12,7 +12,7 @@ import type { ChildWatch } from './children.js';
 import { monotonicMs } from './cost.js';
 import { packGenomes } from './packing.js';
 import { ChunkProgress } from './progress.js';
-import type { WorkerResult, WorkerTask } from './worker.js';
+import type { CloseTask, WorkerResult, WorkerTask } from './worker.js';
 
 /** Each genome's outcome: its fitness (null where it failed) and the failures. */
 export interface Outcomes {
@@ -22,7 +22,7 @@ export interface Outcomes {
 
 /** One batch's chunks in flight, and what they share. */
 export interface ChunkBatch {
-  readonly piscina: Piscina<WorkerTask | null, WorkerResult>;
+  readonly piscina: Piscina<WorkerTask | CloseTask | null, WorkerResult>;
   readonly children: ChildWatch;
   readonly problem: string;
   readonly params: Record<string, unknown>;

@@ -2,13 +2,12 @@
  * An external program as the fitness: a Python simulator, a compiled solver, anything that
  * reads a genome on stdin and prints its fitness.
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Genome, GenomeSpec } from '../genome.js';
 import { withDefaults } from '../problems/params.js';
 import type { Objective, ParamsSchema, ProblemDefinition } from '../problems/types.js';
+import { PersistentProgram } from './command-persistent.js';
+import { runProgram, tail } from './command-run.js';
+import { sourceOf } from './command-source.js';
 
 export interface CommandProblemOptions {
   readonly id: string;
@@ -31,72 +30,20 @@ export interface CommandProblemOptions {
   readonly timeoutMs?: number;
   /**
    * `genome` (default): one process per genome, the genome as JSON on stdin, one number on
-   * stdout. `batch`: one process per chunk, a JSON array of genomes in, a JSON array out.
+   * stdout. `batch`: one process per chunk, a JSON array of genomes in, a JSON array out
+   * (`{"error": "..."}` in a genome's place fails it alone). `persistent`: one process per
+   * pool thread, kept alive; one genome per line in, one answer per line out (see
+   * `command-persistent.ts`): the start-up is paid once.
    */
-  readonly mode?: 'genome' | 'batch';
+  readonly mode?: 'genome' | 'batch' | 'persistent';
+  /**
+   * More files the fitness depends on, as globs relative to `cwd` (data, models, code in
+   * other folders): they enter the fingerprint with the command's own files and every file
+   * with their extension beside them.
+   */
+  readonly files?: readonly string[];
   /** Extra environment for the program. */
   readonly env?: Readonly<Record<string, string>>;
-}
-
-const STDERR_TAIL = 2000;
-const STDOUT_LIMIT = 16 * 1024 * 1024;
-
-const tail = (text: string, lines = 5) => text.trimEnd().split('\n').slice(-lines).join('\n');
-
-/** Runs the program once with `input` on stdin; its stdout. */
-function run(options: CommandProblemOptions, params: Record<string, unknown>, input: string) {
-  const [program, ...args] = options.command;
-  // Its deadline (`timeoutMs` per genome) is kept by the pool, which ends the program with
-  // the evaluation.
-  return new Promise<string>((done, fail) => {
-    // Its own process group, so that a deadline or an abandoned evaluation ends whatever the
-    // program started too (a shell's children hold its output open).
-    const child = spawn(program, args, {
-      cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, ...options.env, GALAPAGOS_PARAMS: JSON.stringify(params) },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const pid = child.pid;
-    let ended: string | undefined;
-    const end = (why: string) => {
-      ended ??= why;
-      if (pid !== undefined) killGroup(pid);
-    };
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (stdout.length > STDOUT_LIMIT)
-        end(`printed more than ${STDOUT_LIMIT} bytes and was killed`);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL);
-    });
-    // A program that exits without reading its input must not fail the write.
-    child.stdin.on('error', () => {});
-    child.stdin.end(input);
-    const command = options.command.join(' ');
-    child.once('error', (error) => {
-      fail(new Error(`${command} could not start: ${error.message}`));
-    });
-    child.once('close', (code, signal) => {
-      const said = stderr.trim() ? `; stderr: ${tail(stderr)}` : '';
-      if (ended) fail(new Error(`${command} ${ended}${said}`));
-      else if (signal) fail(new Error(`${command} was ended by ${signal}${said}`));
-      else if (code !== 0) fail(new Error(`${command} exited with code ${code}${said}`));
-      else done(stdout);
-    });
-  });
-}
-
-/** SIGKILL to a program's whole process group. */
-export function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
 }
 
 /** The number a program printed: its last non-empty line. */
@@ -110,14 +57,10 @@ function parseNumber(stdout: string, command: string): number {
   return value;
 }
 
-/** Hash of the program's files (the arguments naming files under `cwd`), for the fingerprint. */
-function sourceOf(options: CommandProblemOptions): string {
-  const hash = createHash('sha256').update(JSON.stringify(options.command));
-  for (const arg of options.command.slice(1)) {
-    const file = resolve(options.cwd ?? process.cwd(), arg);
-    if (existsSync(file) && statSync(file).isFile()) hash.update(readFileSync(file));
-  }
-  return `command ${options.command.join(' ')} ${hash.digest('hex')}`;
+/** A persistent program's instance: its fitness asks the program, `close` ends it. */
+function persistent(options: CommandProblemOptions, params: Record<string, unknown>) {
+  const program = new PersistentProgram(options, params);
+  return { fitness: (g: Genome) => program.evaluate(g), close: () => program.close() };
 }
 
 /**
@@ -132,7 +75,11 @@ export function defineCommandProblem(options: CommandProblemOptions): ProblemDef
     additionalProperties: false,
   };
   const command = options.command.join(' ');
-  const { timeoutMs } = options;
+  const { timeoutMs, mode = 'genome' } = options;
+  if (!['genome', 'batch', 'persistent'].includes(mode))
+    throw new RangeError(
+      `problem "${options.id}": mode must be "genome", "batch" or "persistent", got ${JSON.stringify(mode)}`,
+    );
   if (
     timeoutMs !== undefined &&
     !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 2_147_483_647)
@@ -154,12 +101,16 @@ export function defineCommandProblem(options: CommandProblemOptions): ProblemDef
         genome,
         objective: options.objective,
         ...(options.optimum === undefined ? {} : { optimum: options.optimum }),
-        fitness: async (g: Genome) =>
-          parseNumber(await run(options, values, JSON.stringify(g)), command),
+        ...(options.mode === 'persistent'
+          ? persistent(options, values)
+          : {
+              fitness: async (g: Genome) =>
+                parseNumber(await runProgram(options, values, JSON.stringify(g)), command),
+            }),
         ...(options.mode === 'batch'
           ? {
               fitnessBatch: async (genomes: Genome[]) => {
-                const out = await run(options, values, JSON.stringify(genomes));
+                const out = await runProgram(options, values, JSON.stringify(genomes));
                 let parsed: unknown;
                 try {
                   parsed = JSON.parse(out);

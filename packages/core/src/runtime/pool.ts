@@ -16,7 +16,7 @@ import {
   monotonicMs,
 } from './cost.js';
 import { loadProblemModules, type ProblemModule } from './problem-modules.js';
-import type { WorkerData, WorkerResult, WorkerTask } from './worker.js';
+import type { CloseTask, WorkerData, WorkerResult, WorkerTask } from './worker.js';
 
 export type { Outcomes } from './chunk-runner.js';
 
@@ -170,7 +170,7 @@ export async function createEvaluationPool(
     cores: availableParallelism(),
   };
   let calibration = options.calibration;
-  const piscina = new Piscina<WorkerTask | null, WorkerResult>({
+  const piscina = new Piscina<WorkerTask | CloseTask | null, WorkerResult>({
     filename: workerFile.href,
     minThreads: options.lazy ? 0 : threads,
     maxThreads: threads,
@@ -223,11 +223,15 @@ export async function createEvaluationPool(
     const definition = registry.get(request.problem);
     const shipped = builtinProblems.includes(definition);
     const key = `${request.problem}/${instance.genome.length}`;
-    const parts = planner.chunks(key, genomes.length, instance.genome.length, !!cost, shipped);
     // Chunks that start at once on idle threads do not wait: only the rest count against
     // the queue limit (0: never wait, but an idle pool still takes work).
     // (A lazy pool's threads not started yet start for them.)
     const free = piscina.idleThreads + (threads - piscina.threads.length);
+    const whole = instance.fitnessBatch !== undefined && !cost;
+    let parts = planner.chunks(key, genomes.length, instance.genome.length, !!cost, shipped);
+    // A whole-chunk fitness (a batch program) pays its start-up once per chunk: a request is
+    // split only over threads idle now, and goes whole when it would queue anyway.
+    if (whole) parts = Math.max(1, Math.min(parts, free - piscina.queueSize));
     const waiting = Math.max(0, piscina.queueSize + parts - free);
     if (waiting > maxQueue)
       throw new GalapagosError(
@@ -258,7 +262,7 @@ export async function createEvaluationPool(
       calibration: calibration ?? 0,
       spec: instance.genome,
       width: instance.objectives?.length ?? 1,
-      whole: instance.fitnessBatch !== undefined && !cost,
+      whole,
       // Shipped problems are pure and bounded: no deadline, no progress to keep.
       deadlineMs: shipped
         ? request.timeoutMs
@@ -339,6 +343,13 @@ export async function createEvaluationPool(
     }),
     close: async () => {
       closed = true;
+      // Each running thread closes what its problems opened (persistent programs and the
+      // like) before the threads stop.
+      const started = piscina.threads.length;
+      const arrived = new SharedArrayBuffer(4);
+      await Promise.allSettled(
+        Array.from({ length: started }, () => piscina.run({ close: arrived, threads: started })),
+      );
       await piscina.close();
       children.close();
     },

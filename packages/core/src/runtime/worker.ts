@@ -40,6 +40,15 @@ export interface WorkerTask {
   readonly progress?: SharedArrayBuffer;
 }
 
+/**
+ * The pool shutting down: each thread closes the instances it opened (`close()`), then waits
+ * at `barrier` until every thread has one of these tasks, so that each gets exactly one.
+ */
+export interface CloseTask {
+  readonly close: SharedArrayBuffer;
+  readonly threads: number;
+}
+
 /** A chunk's outcome, and how long computing it took (the pool sizes chunks by it). */
 export interface WorkerResult {
   /**
@@ -65,6 +74,23 @@ export interface WorkerData {
 }
 
 const data = workerData as WorkerData;
+/** Instances this thread made that hold something to release (see {@link CloseTask}). */
+const opened = new Set<{ close?(): void | Promise<void> }>();
+/** Longest a closing thread waits for the others to take their close task. */
+const CLOSE_BARRIER_MS = 2000;
+
+async function closeInstances(task: CloseTask): Promise<WorkerResult> {
+  await Promise.allSettled([...opened].map(async (instance) => instance.close?.()));
+  opened.clear();
+  const arrived = new Int32Array(task.close);
+  Atomics.add(arrived, 0, 1);
+  const until = monotonicMs() + CLOSE_BARRIER_MS;
+  for (let seen = Atomics.load(arrived, 0); seen < task.threads && monotonicMs() < until; ) {
+    Atomics.wait(arrived, 0, seen, 50);
+    seen = Atomics.load(arrived, 0);
+  }
+  return { fitness: [], failures: [], fitnessMs: 0, busyMs: 0 };
+}
 trackChildProcesses();
 let registry: Promise<ProblemRegistry> | undefined;
 /** When this thread finished its last chunk: a chunk that waited in the queue starts then. */
@@ -112,8 +138,11 @@ function check(task: WorkerTask, index: number, value: unknown, objectives: numb
  * thread at start-up. (One entry point: piscina loads and caches each named export as a
  * separate handler, and the entry is CommonJS for the reason given at `workerFile`.)
  */
-export default async function evaluateChunk(task: WorkerTask | null): Promise<WorkerResult> {
+export default async function evaluateChunk(
+  task: WorkerTask | CloseTask | null,
+): Promise<WorkerResult> {
   registry ??= loadRegistry();
+  if (task !== null && 'close' in task) return closeInstances(task);
   if (task === null) {
     // Warm the paths every batch takes (problem lookup, fitness, timers), so the first real
     // batch runs at full speed.
@@ -126,6 +155,7 @@ export default async function evaluateChunk(task: WorkerTask | null): Promise<Wo
     return { fitness: warm, failures: [], fitnessMs: 0, busyMs: 0 };
   }
   const { instance } = (await registry).resolve(task.problem, task.params);
+  if (instance.close) opened.add(instance);
   const count = packedCount(task.genomes);
   const objectives = instance.objectives?.length ?? 0;
   const progress = task.progress && new ChunkProgress(task.progress);
