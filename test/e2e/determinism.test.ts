@@ -20,7 +20,7 @@ let reference: Awaited<ReturnType<typeof runEvolution>>;
 beforeAll(async () => {
   server = buildApp({ logLevel: false, workers: 2 });
   url = await server.listen({ host: '127.0.0.1', port: 0 });
-  embedded = await createEmbeddedEvaluator({ workers: 2 });
+  embedded = await createEmbeddedEvaluator({ threads: 2 });
   reference = await runEvolution({ run: run(), dispatch: dispatch(), evaluator: embedded });
 });
 afterAll(async () => {

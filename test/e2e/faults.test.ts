@@ -18,7 +18,7 @@ let reference: Awaited<ReturnType<typeof runEvolution>>;
 let server: LocalServer;
 
 beforeAll(async () => {
-  const embedded = await createEmbeddedEvaluator({ workers: 2 });
+  const embedded = await createEmbeddedEvaluator({ threads: 2 });
   reference = await runEvolution({ run: run(), dispatch: dispatch(), evaluator: embedded });
   await embedded.close();
   server = await startServer({ workers: 2 });

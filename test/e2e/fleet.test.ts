@@ -357,6 +357,25 @@ describe('a worker fleet on Redis', () => {
     await stale.stop();
   });
 
+  it('keeps going with the workers that match when a foreign one joins: identical to embedded', async () => {
+    const edited = writeUserProject({ edit: true });
+    const { queue, file } = config({ population: 30, generations: 4 });
+    const foreign = await startWorker(queue, { modules: [edited.fitness], threads: 2 });
+    const matching = await startWorker(queue, { threads: 2 });
+    const [onFleet, embedded] = [await run(file, 'fleet'), await run(file, 'embedded')];
+    expect(onFleet.code, onFleet.stderr).toBe(0);
+    expect(outcome(onFleet.result)).toBe(outcome(embedded.result));
+    // Named and excluded; it evaluated none of the run's batches, and said why.
+    expect(onFleet.stderr).toMatch(
+      new RegExp(
+        `warning: .*:${foreign.child.pid} serves problem "curve-fit" with fingerprint sha256:\\S+, not this run's .*excluded`,
+      ),
+    );
+    expect(foreign.log()).toMatch(/hands that run's batches back/);
+    expect(await foreign.stop()).toBe(0);
+    expect(await matching.stop()).toBeGreaterThan(0);
+  });
+
   it('lists the live workers in galapagos targets', async () => {
     const { queue, file } = config({});
     const fleet = await Promise.all([startWorker(queue, { threads: 3 }), startWorker(queue)]);

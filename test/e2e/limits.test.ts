@@ -128,7 +128,7 @@ describe('several urls, one of them dead', () => {
           if (entry.gen === 1) void doomed.stop();
         },
       });
-      const embedded = await createEmbeddedEvaluator({ workers: 2 });
+      const embedded = await createEmbeddedEvaluator({ threads: 2 });
       const reference = await runEvolution({
         run: settings,
         dispatch: { batchSize: 4, concurrency: 4, timeoutMs: 10_000, retries: 8, cache: true },

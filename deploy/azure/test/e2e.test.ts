@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe('azure target', () => {
   it('gives the same run as the local target, with the function key from the environment', async () => {
-    const embedded = await createEmbeddedEvaluator({ workers: 2 });
+    const embedded = await createEmbeddedEvaluator({ threads: 2 });
     const reference = await runEvolution({ run, dispatch, evaluator: embedded });
     await embedded.close();
     const config = join(dir, 'galapagos.config.json');
@@ -71,7 +71,7 @@ describe('azure target', () => {
 
   it('carries fitness vectors: an NSGA-II run gives the front of the embedded run', async () => {
     const multi = multiObjectiveRun();
-    const embedded = await createEmbeddedEvaluator({ workers: 2 });
+    const embedded = await createEmbeddedEvaluator({ threads: 2 });
     const reference = await runEvolution({ run: multi, dispatch, evaluator: embedded });
     await embedded.close();
     const evaluator = createHttpEvaluator({

@@ -31,7 +31,7 @@ let expected: string;
 
 beforeAll(async () => {
   offline = await startOfflineWithCredentials();
-  const embedded = await createEmbeddedEvaluator({ workers: 2 });
+  const embedded = await createEmbeddedEvaluator({ threads: 2 });
   expected = outcome(await runEvolution({ run, dispatch, evaluator: embedded }));
   await embedded.close();
 });

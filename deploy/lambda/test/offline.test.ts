@@ -40,7 +40,7 @@ let reference: Awaited<ReturnType<typeof runEvolution>>;
 
 beforeAll(async () => {
   offline = await startOfflineWithCredentials();
-  const embedded = await createEmbeddedEvaluator({ workers: 2 });
+  const embedded = await createEmbeddedEvaluator({ threads: 2 });
   reference = await runEvolution({ run, dispatch, evaluator: embedded });
   await embedded.close();
 });
@@ -120,7 +120,7 @@ describe('under serverless-offline', () => {
 
   it('carries fitness vectors: an NSGA-II run gives the front of the embedded run', async () => {
     const multi = multiObjectiveRun();
-    const embedded = await createEmbeddedEvaluator({ workers: 2 });
+    const embedded = await createEmbeddedEvaluator({ threads: 2 });
     const local = await runEvolution({ run: multi, dispatch, evaluator: embedded });
     await embedded.close();
     const evaluator = await createLambdaEvaluator({

@@ -56,6 +56,8 @@ export async function checkTargetProblem(
       `target "${target}": ${answers.map((a) => a.error).join('; ')}`,
       { retryable: false },
     );
+  /** Members excluded for running other code (a fleet's workers step aside on their own). */
+  const foreign: string[] = [];
   for (const { where, problems, error } of answers) {
     if (problems === undefined) {
       // Its code cannot be checked, so it gets no batches this run.
@@ -66,6 +68,13 @@ export async function checkTargetProblem(
       continue;
     }
     const served = problems.find((p) => p.id === problem);
+    if (!served && evaluator.handsBackForeign && fingerprint !== undefined) {
+      foreign.push(where);
+      warnings.push(
+        `target "${target}": ${where} does not serve problem "${problem}": it is excluded (it hands this run's batches back to the others); ${REDEPLOY}`,
+      );
+      continue;
+    }
     if (!served)
       throw new ConfigError(
         'GALAPAGOS_ERR_UNKNOWN_PROBLEM',
@@ -78,6 +87,13 @@ export async function checkTargetProblem(
       );
       continue;
     }
+    if (served.fingerprint !== fingerprint && evaluator.handsBackForeign) {
+      foreign.push(where);
+      warnings.push(
+        `target "${target}": ${where} serves problem "${problem}" with fingerprint ${served.fingerprint}, not this run's ${fingerprint}: it is excluded (it hands this run's batches back to the others); ${REDEPLOY}`,
+      );
+      continue;
+    }
     if (served.fingerprint !== fingerprint)
       throw new ConfigError(
         'GALAPAGOS_ERR_PROBLEM_MISMATCH',
@@ -87,6 +103,13 @@ export async function checkTargetProblem(
         },
       );
   }
+  const answered = answers.filter((a) => a.problems !== undefined).length;
+  if (foreign.length > 0 && foreign.length === answered)
+    throw new ConfigError(
+      'GALAPAGOS_ERR_PROBLEM_MISMATCH',
+      `target "${target}": none of its members runs this run's code of problem "${problem}" (fingerprint ${fingerprint}): ${warnings.filter((w) => w.includes('excluded')).join('; ')}`,
+      { details: { target, problem, fingerprint, excluded: foreign } },
+    );
   return warnings;
 }
 

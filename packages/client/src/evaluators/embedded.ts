@@ -6,10 +6,17 @@ import type { Evaluator } from './types.js';
 
 /** Evaluates in this process on core's worker-thread pool: no server, no network. */
 export async function createEmbeddedEvaluator(
-  options: { threads?: number; threadMemoryMb?: number; problemModules?: readonly string[] } = {},
+  options: {
+    threads?: number;
+    /** @deprecated the old name of `threads` */
+    workers?: number;
+    threadMemoryMb?: number;
+    problemModules?: readonly string[];
+  } = {},
 ): Promise<Evaluator> {
+  const threads = options.threads ?? options.workers;
   const pool = await createEvaluationPool({
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(threads === undefined ? {} : { threads }),
     ...(options.threadMemoryMb === undefined ? {} : { threadMemoryMb: options.threadMemoryMb }),
     problemModules: options.problemModules ?? [],
     // This process evaluates only its own run: a cheap batch the threads would not speed up

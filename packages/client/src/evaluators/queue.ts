@@ -188,6 +188,7 @@ export async function createQueueEvaluator(
       return workers.length || undefined;
     },
     remote: true,
+    handsBackForeign: true,
     busyMs: () => busyMs,
     workers: () => workers,
     async evaluate(request, { signal, fingerprint }) {

@@ -77,6 +77,12 @@ export interface Evaluator {
     readonly genomes: number;
     readonly failures: number;
   }[];
+  /**
+   * Members running other code leave the run on their own: a fleet's workers hand such a
+   * run's batches back to the queue for the others. A member with another fingerprint is then
+   * excluded with a warning, and the run stops only when no member runs its code.
+   */
+  readonly handsBackForeign?: boolean;
   /** Sends no more batches to this server (one of several) for the rest of the run. */
   retire?(where: string): void;
   close(): Promise<void>;

@@ -21,7 +21,7 @@ import {
   type WorkerAdvert,
 } from '@galapagos/core';
 import { createEvaluationPool, type EvaluationPool } from '@galapagos/core/runtime';
-import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import Value from 'typebox/value';
 import { bounded, errorBody, type ReplyCode, ServerError, StartupError } from '../errors.js';
@@ -35,7 +35,7 @@ export interface FleetWorkerStats {
   completed: number;
   /** Batches failed (their fitness threw, or the job was malformed or for other code). */
   failed: number;
-  /** Batches handed back to the queue at shutdown, unfinished. */
+  /** Batches handed back to the queue unfinished: at shutdown, or for other code. */
   handedBack: number;
   /** Batches being evaluated now. */
   active: number;
@@ -53,6 +53,8 @@ export interface FleetWorker {
   close(): Promise<void>;
 }
 
+/** How long a batch for other code waits before a worker may take it again. */
+const FOREIGN_DELAY_MS = 250;
 /** How long handing back the batches in hand may take after the grace period. */
 const HAND_BACK_MS = 5000;
 
@@ -122,6 +124,8 @@ export async function startFleetWorker(
   const metrics = createMetrics(() => pool.stats());
   const stats: FleetWorkerStats = { completed: 0, failed: 0, handedBack: 0, active: 0 };
   let handingBack = false;
+  /** Fingerprints of runs whose batches this worker handed back (logged once each). */
+  const foreign = new Set<string>();
 
   const evaluateJob = async (job: Job, token?: string, signal?: AbortSignal) => {
     const data: unknown = job.data;
@@ -133,12 +137,22 @@ export async function startFleetWorker(
       );
     }
     const { request, fingerprint } = data;
-    const mine = pool.registry.fingerprint(request.problem);
-    if (fingerprint !== undefined && mine !== undefined && mine !== fingerprint)
-      failJob(
-        'GALAPAGOS_ERR_PROBLEM_MISMATCH',
-        `worker ${where} serves problem "${request.problem}" with fingerprint ${mine}, but the run's is ${fingerprint}: it runs different code. Restart it with the run's modules (galapagos worker --problems …).`,
-      );
+    const mine = pool.registry.has(request.problem)
+      ? pool.registry.fingerprint(request.problem)
+      : undefined;
+    if (fingerprint !== undefined && mine !== fingerprint && token !== undefined) {
+      // Another run's code: the batch goes back to the queue, shortly, for a worker that runs
+      // it (the client excluded this one and counts on the others). It is never evaluated here.
+      if (!foreign.has(fingerprint)) {
+        foreign.add(fingerprint);
+        log(
+          `queue "${queue}": a run of problem "${request.problem}" wants fingerprint ${fingerprint}; this worker ${mine === undefined ? 'does not serve it' : `serves ${mine}`}, so it hands that run's batches back (restart it with the run's modules: galapagos worker --problems …)`,
+        );
+      }
+      stats.handedBack++;
+      await job.moveToDelayed(Date.now() + FOREIGN_DELAY_MS, token);
+      throw new DelayedError();
+    }
     try {
       return await evaluateRequest(pool, server, metrics, request, signal);
     } catch (error) {
@@ -203,6 +217,7 @@ export async function startFleetWorker(
   worker.on('failed', (job, error) => {
     release(job?.id);
     if (error instanceof WaitingError || error.name === 'WaitingError') return;
+    if (error instanceof DelayedError || error.name === 'DelayedError') return;
     stats.failed++;
     log(`batch ${job?.id ?? '?'} failed: ${error.message}`);
   });
