@@ -3,11 +3,10 @@
  * whatever a JavaScript fitness starts itself. Terminating a thread (an abandoned evaluation,
  * a deadline) neither ends the processes it started nor reaps them (a process is reaped by
  * the event loop of the thread that started it), so each thread announces its children and
- * the pool ends them: before it terminates a thread, while the thread can still reap them,
- * and again when the thread is gone.
+ * the pool ends them: while the thread can still reap them (see `endChunk`), and again when
+ * the thread is gone.
  */
 import { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 
 const CHANNEL = 'galapagos:child-processes';
@@ -61,19 +60,13 @@ export function trackChildProcesses(): void {
 
 /** The pool's side: which threads have live children, and ending them. */
 export interface ChildWatch {
-  /**
-   * Kills (SIGKILL) a live thread's children and waits (at most `waitMs`) until the thread has
-   * reaped them, so that terminating it next leaves no `<defunct>` process behind.
-   */
-  endChildrenOf(thread: number, waitMs?: number): Promise<void>;
+  /** Kills (SIGKILL) a live thread's children now; returns how many it has not reaped yet. */
+  killChildrenNow(thread: number): number;
   /** Kills every live child process of a thread that is gone. */
   killChildrenOf(thread: number): void;
   /** Kills every child still announced, and stops listening. */
   close(): void;
 }
-
-/** How long a thread is given to reap the programs it was told to end. */
-const REAP_WAIT_MS = 1000;
 
 export function watchChildren(): ChildWatch {
   const byThread = new Map<number, Map<number, boolean>>();
@@ -104,11 +97,9 @@ export function watchChildren(): ChildWatch {
     for (const [pid, group] of byThread.get(thread) ?? []) kill(pid, group);
   };
   return {
-    async endChildrenOf(thread, waitMs = REAP_WAIT_MS) {
-      if (!byThread.get(thread)?.size) return;
+    killChildrenNow(thread) {
       killAll(thread);
-      const until = performance.now() + waitMs;
-      while ((byThread.get(thread)?.size ?? 0) > 0 && performance.now() < until) await sleep(5);
+      return byThread.get(thread)?.size ?? 0;
     },
     killChildrenOf(thread) {
       killAll(thread);

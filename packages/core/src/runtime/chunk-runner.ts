@@ -4,6 +4,8 @@
  * past its deadline, or kills its thread, fails alone, and the genomes the thread finished
  * before it are kept (see {@link ChunkProgress}). No genome is evaluated twice.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Piscina } from 'piscina';
 import { type Genome, type GenomeSpec, renderGenome } from '../genome.js';
 import type { Fitness } from '../problems/types.js';
@@ -53,20 +55,37 @@ export interface ChunkBatch {
 export interface RunningChunk {
   readonly controller: AbortController;
   readonly progress: ChunkProgress | undefined;
+  /** Resolves when the chunk has ended, however. */
+  readonly done: Promise<void>;
+  ended: boolean;
 }
 
+/** How long an ended chunk's programs may take to die and be reaped by their thread. */
+const REAP_WAIT_MS = 1000;
+/** How long a thread with no program left is given to notice it should stop. */
+const SETTLE_MS = 100;
+
 /**
- * Ends a running chunk: its thread's programs first, while the thread can still reap them,
- * then the thread itself (piscina terminates it and starts a replacement).
+ * Ends a running chunk. Its thread is asked to stop after the genome in hand and its programs
+ * are killed, so that the thread itself reaps them (a program whose thread is gone stays a
+ * `<defunct>` process) and the thread lives on; only a thread that does not stop (a fitness
+ * stuck in a loop) is terminated, and piscina starts a replacement.
  */
 export async function endChunk(
   batch: ChunkBatch,
   chunk: RunningChunk,
   reason: unknown,
 ): Promise<void> {
-  const thread = chunk.progress?.thread ?? 0;
-  if (thread !== 0) await batch.children.endChildrenOf(thread);
-  chunk.controller.abort(reason);
+  chunk.progress?.stop();
+  const until = performance.now() + REAP_WAIT_MS;
+  let quietSince = performance.now();
+  while (!chunk.ended && performance.now() < until) {
+    const thread = chunk.progress?.thread ?? 0;
+    if (thread !== 0 && batch.children.killChildrenNow(thread) > 0) quietSince = performance.now();
+    else if (performance.now() - quietSince >= SETTLE_MS) break;
+    await Promise.race([chunk.done, sleep(10)]);
+  }
+  if (!chunk.ended) chunk.controller.abort(reason);
 }
 
 /** Why a thread ended mid-genome (not a deadline): it died, or ran out of memory. */
@@ -111,7 +130,15 @@ export async function runChunk(
   const { deadlineMs, out } = batch;
   const progress =
     deadlineMs === undefined ? undefined : ChunkProgress.create(genomes.length, batch.width);
-  const chunk: RunningChunk = { controller: new AbortController(), progress };
+  let finish = () => {};
+  const chunk: RunningChunk = {
+    controller: new AbortController(),
+    progress,
+    done: new Promise<void>((resolve) => {
+      finish = resolve;
+    }),
+    ended: false,
+  };
   const packed = packGenomes(batch.spec, genomes);
   let timedOut: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -153,7 +180,7 @@ export async function runChunk(
     for (const f of result.failures)
       out.failures.push(
         // Its program was ended for the deadline, and the thread answered before it was.
-        f.index === timedOut
+        f.index === timedOut || (batch.whole && timedOut !== undefined)
           ? timeoutFailure(batch, genomes, first, f.index, limit)
           : { index: first + f.index, code: 'GALAPAGOS_ERR_EVALUATION_FAILED', message: f.message },
       );
@@ -187,6 +214,8 @@ export async function runChunk(
   } finally {
     clearTimeout(timer);
     batch.running.delete(chunk);
+    chunk.ended = true;
+    finish();
   }
   if (rest !== undefined && !batch.stopped)
     await runChunk(batch, genomes.slice(rest), first + rest);

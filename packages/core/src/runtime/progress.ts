@@ -7,10 +7,11 @@
 import type { Fitness } from '../problems/types.js';
 import { monotonicMs } from './cost.js';
 
-/** Header slots (Int32): the thread, the genome being evaluated, when it started. */
+/** Header slots (Int32): the thread, the genome being evaluated, when it started, stop. */
 const THREAD = 0;
 const INDEX = 1;
 const STARTED = 2;
+const STOP = 3;
 const HEADER_BYTES = 16;
 
 export class ChunkProgress {
@@ -50,6 +51,16 @@ export class ChunkProgress {
   value(index: number, fitness: Fitness): void {
     if (typeof fitness === 'number') this.values[index] = fitness;
     else this.values.set(fitness, index * fitness.length);
+  }
+
+  /** The pool's side: the chunk is to end after the genome in hand. */
+  stop(): void {
+    Atomics.store(this.header, STOP, 1);
+  }
+
+  /** The thread's side: whether to end the chunk before the next genome. */
+  get stopped(): boolean {
+    return Atomics.load(this.header, STOP) === 1;
   }
 
   /** The thread that took the chunk (0 before one has). */

@@ -203,6 +203,8 @@ export default async function evaluateChunk(
   const started = monotonicMs();
   let failed: { index: number; message: string } | undefined;
   for (let i = 0; i < count; i++) {
+    // The pool ended the chunk (cancelled, or a deadline): the rest is not evaluated.
+    if (progress?.stopped) break;
     const genome = unpackGenome(task.genomes, i);
     if (task.cost)
       payCostFrom(
