@@ -42,7 +42,11 @@ export const RunDetailSchema = Type.Object(
     hallOfFame: Type.Array(open('An individual: genome and fitness')),
     bestIndividual: Type.Optional(open('The best individual: genome and fitness')),
     objectives: Type.Optional(Type.Array(Type.Union([Type.Literal('max'), Type.Literal('min')]))),
-    outcome: Type.Optional(open('How the run ended: best, hall of fame, stoppedBy, evaluations')),
+    outcome: Type.Optional(
+      open(
+        'How the run ended: best, hall of fame, stoppedBy, evaluations, calls (asked for, distinct, sent, duplicates by reason)',
+      ),
+    ),
     fingerprint: Type.Optional(Type.String()),
     resumed: Type.Integer({ description: 'Times a restarted server took the run up again' }),
   },

@@ -117,6 +117,7 @@ export async function executeRun(
         ...(result.objectives ? { objectives: result.objectives } : {}),
         ...(result.hypervolume === undefined ? {} : { hypervolume: result.hypervolume }),
         ...(result.fingerprint ? { fingerprint: result.fingerprint } : {}),
+        calls: result.calls,
       },
     };
     return record;

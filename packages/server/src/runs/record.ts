@@ -4,7 +4,7 @@
  * write it whole after every generation.
  */
 
-import type { DispatchConfig, GenerationStats, RunConfig } from '@galapagos/client';
+import type { DispatchConfig, GenerationStats, RunConfig, RunResult } from '@galapagos/client';
 import type { EngineState, Evaluated, LogbookEntry, StopReason } from '@galapagos/core';
 
 export type { GenerationStats };
@@ -25,6 +25,8 @@ export interface RunOutcome {
   readonly objectives?: readonly ('max' | 'min')[];
   readonly hypervolume?: number;
   readonly fingerprint?: string;
+  /** What the evaluations cost in calls (the run's session on this server): see `RunResult.calls`. */
+  readonly calls?: RunResult['calls'];
 }
 
 export interface RunRecord {

@@ -100,6 +100,10 @@ describe('the run service', () => {
     expect(done.logbook).toEqual(await direct(RUN));
     expect(done.stats.map((s) => s.gen)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(done.outcome?.stoppedBy).toBe('generations');
+    // Its calls: as many asked for as the logbook's nevals, each distinct genome sent once.
+    const asked = done.logbook.reduce((sum, e) => sum + e.nevals, 0);
+    expect(done.outcome?.calls).toMatchObject({ requested: asked });
+    expect(done.outcome?.calls?.sent).toBe(done.outcome?.calls?.distinct);
     // Events carry the logbook's entries; a late watcher gets the rest, then the end.
     const late = await collect(runs.events(summary.id, 4, new AbortController().signal));
     expect(late.map((e) => e.event)).toEqual(['generation', 'generation', 'end']);
