@@ -5,12 +5,12 @@
 // fleet.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedis, type TestRedis } from '../../packages/core/test-fixtures/redis.mjs';
-import { cli, runCli } from './helpers.js';
+import { cli, linkCore, runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'galapagos-economy-'));
 const log = join(dir, 'calls.log');
@@ -73,10 +73,7 @@ export const problems = [
 ];
 `,
 );
-// The package the modules import, as a user's project would have it installed.
-const coreRoot = new URL('../../packages/core', import.meta.url).pathname;
-mkdirSync(join(dir, 'node_modules', '@galapagos'), { recursive: true });
-symlinkSync(coreRoot, join(dir, 'node_modules', '@galapagos', 'core'));
+linkCore(dir);
 
 const children: ChildProcess[] = [];
 let redis: TestRedis;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,18 @@ import { outcome, testDispatch } from '../../packages/core/test-fixtures/adapter
 
 export const cli = fileURLToPath(new URL('../../packages/cli/dist/galapagos.mjs', import.meta.url));
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Installs `@galapagos/core` into a user's project folder outside the repository (linked, as
+ * `npm link` does), so its modules import it as they would from npm.
+ */
+export function linkCore(dir: string): void {
+  mkdirSync(join(dir, 'node_modules', '@galapagos'), { recursive: true });
+  symlinkSync(
+    fileURLToPath(new URL('../../packages/core', import.meta.url)),
+    join(dir, 'node_modules', '@galapagos', 'core'),
+  );
+}
 
 /** A small run used across targets: fast, but long enough to exercise every generation path. */
 export const run = (over: Partial<RunConfig> = {}): RunConfig => ({

@@ -2,19 +2,12 @@
 // duplicates, a `galapagos serve` has no <defunct> child and no program still running. The
 // simulator is a Python program in a project outside the repository.
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/core/test-fixtures/redis.mjs';
-import { cli, runCli } from './helpers.js';
+import { cli, linkCore, runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'galapagos-reaping-'));
 writeFileSync(
@@ -37,11 +30,7 @@ export const problems = [
 ];
 `,
 );
-mkdirSync(join(dir, 'node_modules', '@galapagos'), { recursive: true });
-symlinkSync(
-  new URL('../../packages/core', import.meta.url).pathname,
-  join(dir, 'node_modules', '@galapagos', 'core'),
-);
+linkCore(dir);
 
 interface Proc {
   readonly pid: number;

@@ -382,7 +382,7 @@ export const problems = [
     expect(json(failing.stdout).error).toMatchObject({
       code: 'GALAPAGOS_ERR_EVALUATION_FAILED',
       message: expect.stringMatching(
-        /problem "fragile-onemax", genome \d+: fitness threw: simulator diverged/,
+        /problem "fragile-onemax", genome \d+ \([01]+\): fitness threw: simulator diverged/,
       ),
     });
     const configFile = join(project.dir, 'penalty.json');

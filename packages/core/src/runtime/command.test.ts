@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvaluationPool, type EvaluationPool } from '../../dist/runtime/index.js';
+import { exists } from '../../test-fixtures/processes.mjs';
 import { writeUserProject } from '../../test-fixtures/user-project.mjs';
 
 const project = writeUserProject();
@@ -82,14 +83,7 @@ describe('external programs as fitness', () => {
     await expect(evaluation).rejects.toMatchObject({ code: 'GALAPAGOS_ERR_ABORTED' });
     const pid = Number(readFileSync(join(project.dir, 'pid'), 'utf8'));
     // Killed and reaped by its thread before the thread is ended: not even a <defunct> entry.
-    const running = () => {
-      try {
-        readFileSync(`/proc/${pid}/stat`, 'latin1');
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    const running = () => exists(pid);
     for (let i = 0; i < 50 && running(); i++) await sleep(50);
     expect(running()).toBe(false);
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvaluationPool, type EvaluationPool } from '../../dist/runtime/index.js';
+import { exists } from '../../test-fixtures/processes.mjs';
 import { writeUserProject } from '../../test-fixtures/user-project.mjs';
 
 const project = writeUserProject();
@@ -56,15 +57,6 @@ export const problems = [
 );
 
 const all = Array.from({ length: 16 }, (_, i) => i.toString(2).padStart(4, '0'));
-/** Whether a process exists at all (a zombie still does). */
-const exists = (pid: number) => {
-  try {
-    readFileSync(`/proc/${pid}/stat`);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('each genome fails alone', () => {
   let pool: EvaluationPool;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvaluationPool, type EvaluationPool } from '../../dist/runtime/index.js';
+import { exists } from '../../test-fixtures/processes.mjs';
 import { writeUserProject } from '../../test-fixtures/user-project.mjs';
 
 const project = writeUserProject();
@@ -50,14 +51,6 @@ export const problems = [
 );
 const genomes = Array.from({ length: 40 }, (_, i) => (i + 16).toString(2).padStart(8, '0'));
 const pids = () => readFileSync(starts, 'utf8').trim().split('\n').filter(Boolean).map(Number);
-const alive = (pid: number) => {
-  try {
-    readFileSync(`/proc/${pid}/stat`);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('persistent programs', () => {
   let pool: EvaluationPool;
@@ -99,10 +92,10 @@ describe('persistent programs', () => {
     writeFileSync(starts, '');
     await other.evaluate({ problem: 'py-loop', genomes: ['01010101'] });
     const [pid] = pids();
-    expect(alive(pid!)).toBe(true);
+    expect(exists(pid!)).toBe(true);
     await other.close();
-    for (let i = 0; i < 40 && alive(pid!); i++) await sleep(25);
-    expect(alive(pid!)).toBe(false);
+    for (let i = 0; i < 40 && exists(pid!); i++) await sleep(25);
+    expect(exists(pid!)).toBe(false);
   });
 
   it('fingerprint the modules the simulator imports beside it', async () => {

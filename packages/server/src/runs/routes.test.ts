@@ -1,4 +1,3 @@
-import type { Evaluator } from '@galapagos/client';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testApp } from '../test-utils.js';

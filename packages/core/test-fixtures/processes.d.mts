@@ -1,0 +1,2 @@
+/** Whether process `pid` exists, running or a zombie not reaped yet. */
+export function exists(pid: number): boolean;
