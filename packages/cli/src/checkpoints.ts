@@ -48,7 +48,7 @@ export function checkpointWriter(
   return new CheckpointWriter(file, config === undefined ? {} : { config }, {
     // The default folder is made as needed; a file given goes where it says.
     createFolder: typeof flags.checkpoint !== 'string' && resumed === undefined,
-    keepEnd: typeof flags.checkpoint === 'string',
+    named: typeof flags.checkpoint === 'string',
     onError: (error) =>
       process.stderr.write(
         `galapagos: warning: ${(error as Error).message}; the run goes on without checkpoints\n`,

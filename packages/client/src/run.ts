@@ -247,8 +247,10 @@ export async function runEvolution(options: RunOptions): Promise<RunResult> {
       await writer.flush(undefined, { pending: steady ? [] : (dispatcher?.answered() ?? []) });
     throw error;
   }
+  // The run's figures are the evolution's; its last checkpoint is written after them.
+  const finished = resultOf(result);
   if (writer?.worthWriting(result.state)) await writer.flush(result.state, { finished: true });
-  return resultOf(result);
+  return finished;
 
   function evolveWith(): Promise<EvolveResult> {
     const config = engineConfig(run, fingerprint, evaluator.capacity);

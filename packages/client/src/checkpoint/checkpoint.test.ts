@@ -81,21 +81,37 @@ describe('checkpoint files', () => {
 });
 
 describe('the background writer', () => {
-  it('writes every state of a run whose generations take longer than the write', async () => {
+  it('writes every state of a run whose generations take a second or more, no more than one a second', async () => {
     const file = join(folder(), 'run.json');
     const writer = new CheckpointWriter(file);
     const states = [await stateOf(20, 1), await stateOf(20, 2), await stateOf(20, 3)];
-    for (const state of states) {
-      // A generation's work, then its state, written in the background while the next runs.
-      await new Promise((r) => setTimeout(r, 50));
+    // Two generations of a second's work each, written in the background as the next runs.
+    for (const state of states.slice(0, 2)) {
+      await new Promise((r) => setTimeout(r, 1050));
       writer.offer(state);
     }
     await new Promise((r) => setTimeout(r, 50));
-    expect(writer.written).toBe(3);
-    expect((await readCheckpointFile(file)).state).toEqual(states[2]);
+    expect(writer.written).toBe(2);
+    // One right after: not worth a write of its own.
+    writer.offer(states[2]!);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(writer.written).toBe(2);
+    expect((await readCheckpointFile(file)).state).toEqual(states[1]);
   });
 
-  it('skips states whose write would cost more than a twentieth of the work they hold', async () => {
+  it('writes every generation to a file asked for by name', async () => {
+    const file = join(folder(), 'named.json');
+    const writer = new CheckpointWriter(file, {}, { named: true });
+    const states = [await stateOf(20, 1), await stateOf(20, 2)];
+    for (const state of states) {
+      writer.offer(state);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(writer.written).toBe(2);
+    expect((await readCheckpointFile(file)).state).toEqual(states[1]);
+  });
+
+  it('skips states whose write would cost more than a fiftieth of the work they hold', async () => {
     const file = join(folder(), 'run.json');
     const writer = new CheckpointWriter(file);
     const big = await stateOf(50_000, 1);

@@ -1,10 +1,11 @@
 /**
  * Writes a run's checkpoints off its hot path. Each generation hands over its state and the
  * run goes on; the write runs in the background, a slice at a time. A state is written when
- * the work it holds since the last write is worth at least twenty times what writing it costs:
+ * the work it holds since the last write is at least a second, and fifty times what writing
+ * it costs:
  * a run of slow generations (the expensive fitness this is for) has every generation written,
  * a run of millisecond generations over a huge population only now and then, so checkpoints
- * never take more than a twentieth of a run's time. A state offered while a write runs waits
+ * never take more than a fiftieth of a run's time. A state offered while a write runs waits
  * for it, replacing any older one waiting. `flush` writes the newest state now, whatever it
  * costs: when a run ends and when it is interrupted.
  */
@@ -16,7 +17,9 @@ import { CheckpointError } from '../errors.js';
 import { type CheckpointRecord, writeCheckpoint } from './file.js';
 
 /** Share of the run's time that checkpoint writes may take. */
-const WRITE_SHARE = 0.05;
+const WRITE_SHARE = 0.02;
+/** Run time a write holds at least, ms: at most one checkpoint a second. */
+const MIN_WORK_MS = 1000;
 /** What writing one individual costs before a write has been measured, ms (~100 MB/s). */
 const ESTIMATED_MS_PER_BYTE = 1e-5;
 
@@ -51,8 +54,12 @@ export class CheckpointWriter {
     private readonly options: {
       /** Create the file's folder (the default `.galapagos/`); a folder given must exist. */
       readonly createFolder?: boolean;
-      /** The file was asked for by name: the run's end is always written to it. */
-      readonly keepEnd?: boolean;
+      /**
+       * The file was asked for by name (`--checkpoint <file>`): every generation is written
+       * (in the background; one offered while a write runs waits, replacing an older one),
+       * and the run's end always is.
+       */
+      readonly named?: boolean;
       /** A write failed: told once, and no more writes are tried (the run goes on). */
       readonly onError?: (error: unknown) => void;
     } = {},
@@ -89,7 +96,7 @@ export class CheckpointWriter {
     this.offered++;
     this.newest = state;
     if (this.failure) return;
-    if (this.workMs * WRITE_SHARE < estimatedBytes(state) * this.msPerByte) return;
+    if (!this.options.named && !this.worth(this.workMs, state)) return;
     this.waiting = { state, meta: this.base };
     if (!this.writing) this.pump();
   }
@@ -115,9 +122,15 @@ export class CheckpointWriter {
    * end of a quick cheap run leaves no file.
    */
   worthWriting(state: EngineState): boolean {
-    if (this.options.keepEnd || this.written > 0) return true;
-    const since = performance.now() - this.lastOffer;
-    return (this.workMs + since) * WRITE_SHARE >= estimatedBytes(state) * this.msPerByte;
+    if (this.options.named || this.written > 0) return true;
+    return this.worth(this.workMs + (performance.now() - this.lastOffer), state);
+  }
+
+  /** Whether `workMs` of run time is worth writing `state` for. */
+  private worth(workMs: number, state: EngineState): boolean {
+    return (
+      workMs >= MIN_WORK_MS && workMs * WRITE_SHARE >= estimatedBytes(state) * this.msPerByte
+    );
   }
 
   private pump(): void {
