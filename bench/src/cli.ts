@@ -59,7 +59,7 @@ export async function cliSuite(args: string[]): Promise<void> {
   const servers: LocalServer[] = [];
   const figures: Record<string, unknown> = {};
   try {
-    const twenty = await startServer({ workers: THREADS });
+    const twenty = await startServer({ threads: THREADS });
     servers.push(twenty);
     const spawnUrl = `http://127.0.0.1:${await freePort()}`;
 

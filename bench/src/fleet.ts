@@ -69,7 +69,7 @@ export async function fleetSuite(args: string[]): Promise<void> {
     closers.push(() => fleet.close());
     while (fleet.workers().length < WORKERS) await new Promise((r) => setTimeout(r, 100));
 
-    const server = await startServer({ workers: WORKERS * THREADS });
+    const server = await startServer({ threads: WORKERS * THREADS });
     closers.push(() => server.stop());
     const http = createHttpEvaluator({
       urls: [server.url],

@@ -29,7 +29,7 @@ const WORKERS = 20;
 const TARGET = 48;
 
 async function unevenCosts(algorithm: 'simple' | 'steady-state') {
-  const server = await startServer({ workers: WORKERS, env: { GALAPAGOS_MAX_COST_MS: '20000' } });
+  const server = await startServer({ threads: WORKERS, env: { GALAPAGOS_MAX_COST_MS: '20000' } });
   const http = createHttpEvaluator({ urls: [server.url], connections: 64, capacity: WORKERS });
   const cost = { ms: 200, mode: 'sleep' as const, sigma: 1 };
   // Every genome sent pays its cost: their sum over the workers is the floor.
@@ -93,8 +93,8 @@ async function unevenCosts(algorithm: 'simple' | 'steady-state') {
 
 async function frozenReplica(speculate: boolean) {
   const servers: LocalServer[] = [
-    await startServer({ workers: 2 }),
-    await startServer({ workers: 2 }),
+    await startServer({ threads: 2 }),
+    await startServer({ threads: 2 }),
   ];
   const evaluator = createHttpEvaluator({
     urls: servers.map((s) => s.url),

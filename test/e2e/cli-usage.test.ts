@@ -109,7 +109,7 @@ describe('a spawned local server', () => {
 
 describe('galapagos targets', () => {
   it('reports a wrong or missing API key as unauthorized, and exits 1', async () => {
-    const server = await startServer({ workers: 1, env: { GALAPAGOS_API_KEYS: 'right-key' } });
+    const server = await startServer({ threads: 1, env: { GALAPAGOS_API_KEYS: 'right-key' } });
     try {
       const header = (env: string) => ({
         authorization: { env, prefix: 'Bearer ' },
@@ -186,7 +186,7 @@ describe('mistakes said in one sentence', () => {
   });
 
   it('galapagos serve on a port in use: one line, exit 2', async () => {
-    const busy = await startServer({ workers: 1 });
+    const busy = await startServer({ threads: 1 });
     try {
       const port = new URL(busy.url).port;
       const { code, stderr } = await runCli(['serve', '--port', port, '--threads', '1']);

@@ -235,7 +235,7 @@ describe('galapagos targets', () => {
 
 describe('galapagos targets', () => {
   it('reports every target, a missing header variable included, and exits 1 when one is not usable', async () => {
-    const server = await startServer({ workers: 2 });
+    const server = await startServer({ threads: 2 });
     try {
       const file = join(dir, 'targets.json');
       await writeFile(
@@ -268,7 +268,7 @@ describe('the galapagos process', () => {
   it('leaves the HTTP parser in baseline code through a short run (no optimising compile of its WebAssembly mid-run)', async () => {
     // By default V8 recompiled llhttp's 33 KB parser after about 20 replies: 170-200 ms of CPU
     // in the middle of a run as long as this one (see packages/cli/src/v8-flags.ts).
-    const server = await startServer({ workers: 1 });
+    const server = await startServer({ threads: 1 });
     try {
       const file = join(dir, 'short.json');
       await writeFile(

@@ -18,7 +18,7 @@ let embedded: Evaluator;
 let reference: Awaited<ReturnType<typeof runEvolution>>;
 
 beforeAll(async () => {
-  server = buildApp({ logLevel: false, workers: 2 });
+  server = buildApp({ logLevel: false, threads: 2 });
   url = await server.listen({ host: '127.0.0.1', port: 0 });
   embedded = await createEmbeddedEvaluator({ threads: 2 });
   reference = await runEvolution({ run: run(), dispatch: dispatch(), evaluator: embedded });
@@ -52,7 +52,7 @@ describe('the same seed gives the same run everywhere', () => {
   );
 
   it('two servers sharing one run give the same result, and both evaluate', async () => {
-    const second = buildApp({ logLevel: false, workers: 1 });
+    const second = buildApp({ logLevel: false, threads: 1 });
     const secondUrl = await second.listen({ host: '127.0.0.1', port: 0 });
     const evaluator = createHttpEvaluator({ urls: [url, secondUrl], connections: 4 });
     try {

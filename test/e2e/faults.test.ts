@@ -21,13 +21,13 @@ beforeAll(async () => {
   const embedded = await createEmbeddedEvaluator({ threads: 2 });
   reference = await runEvolution({ run: run(), dispatch: dispatch(), evaluator: embedded });
   await embedded.close();
-  server = await startServer({ workers: 2 });
+  server = await startServer({ threads: 2 });
 });
 afterAll(() => server.stop());
 
 describe('faults', () => {
   it('survives the server being killed and restarted mid-run', async () => {
-    const victim = await startServer({ workers: 2 });
+    const victim = await startServer({ threads: 2 });
     const port = Number(new URL(victim.url).port);
     let restarted: LocalServer | undefined;
     const evaluator = createHttpEvaluator({ urls: [victim.url], connections: 4 });
@@ -40,7 +40,7 @@ describe('faults', () => {
           if (entry.gen !== 2) return;
           process.kill(victim.pid!, 'SIGKILL');
           setTimeout(() => {
-            void startServer({ workers: 2, port }).then((s) => {
+            void startServer({ threads: 2, port }).then((s) => {
               restarted = s;
             });
           }, 300);
@@ -97,7 +97,7 @@ describe('faults', () => {
     // One replica answers its second request never; speculation sends that batch again to
     // the other replica long before the 30 s timeout.
     const frozen = await faultyProxy(server.url, (n) => (n === 2 ? 'stall' : 'pass'));
-    const other = await startServer({ workers: 2 });
+    const other = await startServer({ threads: 2 });
     const evaluator = createHttpEvaluator({ urls: [frozen.url, other.url], connections: 4 });
     try {
       const started = performance.now();

@@ -124,7 +124,7 @@ export async function projectWithServer(
   workers: { embedded: number; server: number },
 ): Promise<{ dir: string; config: string; server: LocalServer; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'galapagos-project-'));
-  const server = await startServer({ workers: workers.server });
+  const server = await startServer({ threads: workers.server });
   const config = join(dir, 'galapagos.config.json');
   await writeFile(
     config,

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 const serve = async (env: Record<string, string>) => {
-  const server = await startServer({ workers: 2, env });
+  const server = await startServer({ threads: 2, env });
   servers.push(server);
   return server.url;
 };
@@ -110,8 +110,8 @@ describe('several urls, one of them dead', () => {
   });
 
   it('a server that dies mid-run is kept off for a cool-down, so the run barely slows', async () => {
-    const stable = await startServer({ workers: 2 });
-    const doomed = await startServer({ workers: 2 });
+    const stable = await startServer({ threads: 2 });
+    const doomed = await startServer({ threads: 2 });
     servers.push(stable, doomed);
     const evaluator = createHttpEvaluator({
       urls: [stable.url, doomed.url],

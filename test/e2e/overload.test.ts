@@ -14,7 +14,7 @@ const CLIENTS = 6;
 const dir = mkdtempSync(join(tmpdir(), 'galapagos-overload-'));
 let server: LocalServer;
 beforeAll(async () => {
-  server = await startServer({ workers: 1, env: { GALAPAGOS_MAX_QUEUE: '2' } });
+  server = await startServer({ threads: 1, env: { GALAPAGOS_MAX_QUEUE: '2' } });
 });
 afterAll(() => server?.stop());
 

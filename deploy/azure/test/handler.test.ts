@@ -8,7 +8,7 @@ import { azureRequest, bodyText, context } from './shim.js';
 let reference: ReturnType<typeof buildApp>;
 beforeAll(async () => {
   process.env.GALAPAGOS_LOG_LEVEL = 'silent';
-  reference = buildApp({ logLevel: false, docsUi: false, workers: 2 });
+  reference = buildApp({ logLevel: false, docsUi: false, threads: 2 });
   await reference.ready();
 });
 afterAll(async () => {

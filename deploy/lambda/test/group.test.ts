@@ -84,7 +84,7 @@ interface GroupResult {
 
 describe('a group of a local server and Lambda (serverless-offline)', () => {
   it('fills the local threads first, sends the overflow to Lambda, and gives the embedded logbook', async () => {
-    const server = await startServer({ workers: 2 });
+    const server = await startServer({ threads: 2 });
     try {
       const { stdout } = await promisify(execFile)(
         process.execPath,
@@ -113,7 +113,7 @@ describe('a group of a local server and Lambda (serverless-offline)', () => {
   });
 
   it('finishes identically when the local server is killed mid-run: its batches move to Lambda', async () => {
-    const server = await startServer({ workers: 2 });
+    const server = await startServer({ threads: 2 });
     try {
       const child = spawn(
         process.execPath,

@@ -1,6 +1,6 @@
 /**
  * The client's error catalogue and its error classes: {@link ClientError} and its subclasses
- * {@link ConfigError}, {@link CheckpointError}, {@link InterruptError} and
+ * {@link ConfigError}, {@link CheckpointError}, {@link SpawnError}, {@link InterruptError} and
  * {@link EvaluationError} (what every evaluator failure becomes; a server's coded reply is
  * turned back into one with the same code).
  */
@@ -106,6 +106,16 @@ export class CheckpointError extends ClientError {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.exitCode = reading ? EXIT_USAGE : EXIT_FAILED;
   }
+}
+
+/**
+ * A local server could not be started for a target with `spawn` (no server entry, or it did
+ * not become healthy). Code `GALAPAGOS_ERR_SPAWN_FAILED`, exit 1.
+ */
+export class SpawnError extends ClientError {
+  override readonly name = 'SpawnError';
+  readonly code = 'GALAPAGOS_ERR_SPAWN_FAILED';
+  readonly exitCode = EXIT_FAILED;
 }
 
 /** The run was stopped by a signal (Ctrl-C, SIGTERM). Code `GALAPAGOS_ERR_ABORTED`, exit 1. */

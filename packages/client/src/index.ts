@@ -36,6 +36,7 @@ export {
   InterruptError,
   parseRetryAfter,
   RefusedError,
+  SpawnError,
 } from './errors.js';
 export { createEmbeddedEvaluator } from './evaluators/embedded.js';
 export { createHttpEvaluator, type HttpEvaluatorOptions } from './evaluators/http.js';

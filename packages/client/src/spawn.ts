@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EvaluationError } from './errors.js';
+import { SpawnError } from './errors.js';
+import { threadsOf } from './targets/types.js';
 
 /** A server this run uses; `stop` ends it only if this run started it. */
 export interface LocalServer {
@@ -45,6 +46,9 @@ export interface StartServerOptions {
   readonly entry: string;
   /** Loopback port; default: a free one. */
   readonly port?: number;
+  /** Evaluation threads (its `GALAPAGOS_THREADS`); default: one per core. */
+  readonly threads?: number;
+  /** @deprecated the old name of `threads` */
   readonly workers?: number;
   /** Extra environment (`GALAPAGOS_*` settings). */
   readonly env?: Readonly<Record<string, string>>;
@@ -64,7 +68,7 @@ export async function startServer(options: StartServerOptions): Promise<LocalSer
       HOST: '127.0.0.1',
       PORT: String(port),
       GALAPAGOS_LOG_LEVEL: 'warn',
-      ...(options.workers ? { GALAPAGOS_THREADS: String(options.workers) } : {}),
+      ...(threadsOf(options) ? { GALAPAGOS_THREADS: String(threadsOf(options)) } : {}),
       // A server started for one run evaluates only: it keeps no runs folder.
       GALAPAGOS_RUNS: 'off',
       ...options.env,
@@ -92,10 +96,8 @@ export async function startServer(options: StartServerOptions): Promise<LocalSer
   while (!(await healthy(url, 1000))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new EvaluationError(
-        'GALAPAGOS_ERR_SPAWN_FAILED',
+      throw new SpawnError(
         `the local server did not become healthy${child.exitCode !== null ? ` (exit code ${child.exitCode})` : ' within 30 s'}: ${stderr.trim() || 'no output'}`,
-        { retryable: false },
       );
     }
     await sleep(50);
@@ -156,18 +158,14 @@ export async function ensureLocalServer(
     ...(problemModules.length > 0 ? { GALAPAGOS_PROBLEMS: problemModules.join(',') } : {}),
   };
   if (entry === undefined)
-    throw new EvaluationError(
-      'GALAPAGOS_ERR_SPAWN_FAILED',
+    throw new SpawnError(
       `no server answers ${url}, and this program cannot start one ("spawn" needs @galapagos/server: run it with the galapagos command, or start a server yourself and drop "spawn")`,
-      { retryable: false },
     );
   const port = await portFor(url);
   return startServer({
     entry,
     ...(port === undefined ? {} : { port }),
-    ...((settings.threads ?? settings.workers)
-      ? { workers: settings.threads ?? settings.workers }
-      : {}),
+    ...(threadsOf(settings) ? { threads: threadsOf(settings) } : {}),
     env,
   });
 }

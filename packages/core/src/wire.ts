@@ -174,7 +174,13 @@ export type ProblemList = Static<typeof ProblemListSchema>;
 export const HealthSchema = Type.Object({
   status: Type.Literal('ok'),
   version: Type.String(),
-  workers: Type.Integer({ minimum: 0 }),
+  threads: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Threads evaluating fitness (the pool size).' }),
+  ),
+  workers: Type.Integer({
+    minimum: 0,
+    description: 'The old name of threads, kept for clients that read it.',
+  }),
   uptime: Type.Number({ minimum: 0, description: 'Seconds since start.' }),
   limits: Type.Optional(
     Type.Object(

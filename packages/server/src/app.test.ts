@@ -32,6 +32,7 @@ describe('GET /, /health, /v1/problems, /docs, /metrics', () => {
     expect(r.json()).toEqual({
       status: 'ok',
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      threads: 2,
       workers: 2,
       uptime: expect.any(Number),
       limits: {

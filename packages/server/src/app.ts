@@ -25,8 +25,18 @@ import { routes } from './routes.js';
 export { INTERNAL_HEADER } from './plugins/auth.js';
 
 /** Builds the fitness server with these options over the defaults (see {@link ServerOptions}). */
-export function buildApp(overrides: Partial<ServerOptions> = {}): FastifyInstance {
-  const options: ServerOptions = { ...defaultOptions(), ...overrides };
+export function buildApp(
+  overrides: Partial<ServerOptions> & {
+    /** @deprecated the old name of `threads` */
+    readonly workers?: number;
+  } = {},
+): FastifyInstance {
+  const { workers, ...given } = overrides;
+  const options: ServerOptions = {
+    ...defaultOptions(),
+    ...(workers === undefined ? {} : { threads: workers }),
+    ...given,
+  };
   const app = Fastify({
     logger: options.logLevel === false ? false : { level: options.logLevel },
     bodyLimit: options.bodyLimit,

@@ -61,7 +61,7 @@ describe('HTTP errors below Fastify', () => {
 
 describe('a full pool', () => {
   it('refuses an evaluation before reading its body', async () => {
-    const full = await testApp({ workers: 1, maxQueue: 0 });
+    const full = await testApp({ threads: 1, maxQueue: 0 });
     const url = await full.listen({ port: 0, host: '127.0.0.1' });
     try {
       // The one thread is busy for a while, and nothing may wait.
@@ -97,7 +97,7 @@ describe('a full pool', () => {
 
 describe('bounded memory and connections', () => {
   it('refuses an evaluation before reading its body when the bytes in flight would pass the cap', async () => {
-    const capped = await testApp({ workers: 2, maxBytesInFlight: 4096 });
+    const capped = await testApp({ threads: 2, maxBytesInFlight: 4096 });
     const url = await capped.listen({ port: 0, host: '127.0.0.1' });
     const post = (genomes: string[], ms: number) =>
       fetch(`${url}/v1/evaluate`, {

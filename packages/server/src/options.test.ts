@@ -27,24 +27,24 @@ describe('options from the environment', () => {
       optionsFromEnv({
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: mb,
         ...(workers ? { GALAPAGOS_WORKERS: workers } : {}),
-      }).workers;
+      }).threads;
     expect(on('128')).toBe(2);
     expect(on('1769')).toBe(2);
     expect(on('3538')).toBe(2);
     expect(on('5307')).toBe(3);
     expect(on('10240')).toBe(6);
     expect(on('1769', '20')).toBe(20);
-    expect(optionsFromEnv({}).workers).toBe(defaultOptions().workers);
+    expect(optionsFromEnv({}).threads).toBe(defaultOptions().threads);
   });
 
   it('reads the threads from GALAPAGOS_THREADS, and from GALAPAGOS_WORKERS (its old name) with a note', () => {
-    expect(optionsFromEnv({ GALAPAGOS_THREADS: '3' }).workers).toBe(3);
+    expect(optionsFromEnv({ GALAPAGOS_THREADS: '3' }).threads).toBe(3);
     expect(deprecatedSettings({ GALAPAGOS_THREADS: '3' })).toEqual([]);
-    expect(optionsFromEnv({ GALAPAGOS_WORKERS: '5' }).workers).toBe(5);
+    expect(optionsFromEnv({ GALAPAGOS_WORKERS: '5' }).threads).toBe(5);
     expect(deprecatedSettings({ GALAPAGOS_WORKERS: '5' })).toEqual([
       expect.stringMatching(/^GALAPAGOS_WORKERS is deprecated: set GALAPAGOS_THREADS/),
     ]);
-    expect(optionsFromEnv({ GALAPAGOS_THREADS: '2', GALAPAGOS_WORKERS: '5' }).workers).toBe(2);
+    expect(optionsFromEnv({ GALAPAGOS_THREADS: '2', GALAPAGOS_WORKERS: '5' }).threads).toBe(2);
     expect(deprecatedSettings({ GALAPAGOS_THREADS: '2', GALAPAGOS_WORKERS: '5' })).toEqual([
       expect.stringMatching(/^GALAPAGOS_WORKERS is ignored: GALAPAGOS_THREADS is set/),
     ]);

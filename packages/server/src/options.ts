@@ -8,10 +8,10 @@ import type { RunService } from './runs/service.js';
 /** Everything {@link buildApp} can be told. Each has a `GALAPAGOS_*` variable ({@link optionsFromEnv}). */
 export interface ServerOptions {
   /**
-   * Worker threads evaluating fitness. Default: available parallelism; on AWS Lambda, the
-   * function's vCPUs (its memory ÷ 1,769 MB, 2–6: see {@link lambdaVcpus}).
+   * Threads evaluating fitness (`GALAPAGOS_THREADS`). Default: available parallelism; on AWS
+   * Lambda, the function's vCPUs (its memory ÷ 1,769 MB, 2–6: see {@link lambdaVcpus}).
    */
-  readonly workers: number;
+  readonly threads: number;
   /**
    * Start worker threads and compile route schemas as work first needs them rather than
    * before the server is ready (cloud entries: a cold start does not wait for threads a cheap
@@ -74,10 +74,10 @@ export interface ServerOptions {
 }
 
 export function defaultOptions(): ServerOptions {
-  const workers = availableParallelism();
+  const threads = availableParallelism();
   return {
-    workers,
-    maxQueue: Math.max(64, workers * 16),
+    threads,
+    maxQueue: Math.max(64, threads * 16),
     workerNice: 10,
     maxCostMs: 10_000,
     maxCostTotalMs: 600_000,
@@ -166,18 +166,18 @@ export function optionsFromEnv(env: Env): ServerOptions {
       'GALAPAGOS_ERR_SETTINGS',
       `GALAPAGOS_DEFAULT_COST_MODE must be busy, cpu or sleep, got "${mode}"`,
     );
-  const workers = integer(
+  const threads = integer(
     env,
     env.GALAPAGOS_THREADS?.trim() || !env.GALAPAGOS_WORKERS?.trim()
       ? 'GALAPAGOS_THREADS'
       : 'GALAPAGOS_WORKERS',
-    lambdaVcpus(env) ?? d.workers,
+    lambdaVcpus(env) ?? d.threads,
     1,
     1024,
   );
   return {
-    workers,
-    maxQueue: integer(env, 'GALAPAGOS_MAX_QUEUE', Math.max(64, workers * 16), 0),
+    threads,
+    maxQueue: integer(env, 'GALAPAGOS_MAX_QUEUE', Math.max(64, threads * 16), 0),
     workerNice: integer(env, 'GALAPAGOS_WORKER_NICE', d.workerNice, 0, 19),
     maxCostMs: integer(env, 'GALAPAGOS_MAX_COST_MS', d.maxCostMs, 0),
     maxCostTotalMs: integer(env, 'GALAPAGOS_MAX_COST_TOTAL_MS', d.maxCostTotalMs, 0),

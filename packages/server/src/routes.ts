@@ -56,6 +56,7 @@ export async function routes(app: FastifyInstance): Promise<void> {
     async () => ({
       status: 'ok' as const,
       version: VERSION,
+      threads: pool.get().threads,
       workers: pool.get().threads,
       uptime: (performance.now() - startedAt) / 1000,
       limits: {

@@ -7,7 +7,7 @@ import type { ServerOptions } from './options.js';
  */
 export function startServerPool(options: ServerOptions): Promise<EvaluationPool> {
   return createEvaluationPool({
-    threads: options.workers,
+    threads: options.threads,
     maxQueue: options.maxQueue,
     niceIncrement: options.workerNice,
     ...(options.lazyStart ? { lazy: true } : {}),

@@ -12,7 +12,7 @@ export const faultyProblems = new URL(
 export async function testApp(overrides: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
   const app = buildApp({
     logLevel: false,
-    workers: 2,
+    threads: 2,
     problemModules: [faultyProblems],
     ...overrides,
   });

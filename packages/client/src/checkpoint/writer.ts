@@ -128,9 +128,7 @@ export class CheckpointWriter {
 
   /** Whether `workMs` of run time is worth writing `state` for. */
   private worth(workMs: number, state: EngineState): boolean {
-    return (
-      workMs >= MIN_WORK_MS && workMs * WRITE_SHARE >= estimatedBytes(state) * this.msPerByte
-    );
+    return workMs >= MIN_WORK_MS && workMs * WRITE_SHARE >= estimatedBytes(state) * this.msPerByte;
   }
 
   private pump(): void {

@@ -202,7 +202,10 @@ export function createHttpEvaluator(options: HttpEvaluatorOptions): Evaluator {
               ok: true,
               latencyMs,
               ...(body?.version ? { version: body.version } : {}),
-              ...(body?.workers ? { workers: body.workers } : {}),
+              // Its threads (`workers` is their old name, what older servers send).
+              ...((body?.threads ?? body?.workers)
+                ? { workers: body.threads ?? body.workers }
+                : {}),
               ...(body?.limits ? { limits: body.limits } : {}),
             };
           } catch (error) {

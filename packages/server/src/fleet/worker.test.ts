@@ -29,7 +29,7 @@ async function fleet(overrides: Partial<FleetWorkerOptions> = {}) {
   const options: FleetWorkerOptions = {
     redis: { connection: { host: '127.0.0.1', port: redis.port, db: 0 }, where: redis.url },
     queue: name,
-    server: { ...defaultOptions(), workers: 2, problemModules: [faultyProblems], logLevel: false },
+    server: { ...defaultOptions(), threads: 2, problemModules: [faultyProblems], logLevel: false },
     lockMs: 30_000,
     shutdownGraceMs: 10_000,
     ...overrides,
@@ -178,7 +178,7 @@ describe('a fleet worker', () => {
     const other = await startFleetWorker({
       redis: { connection: { host: '127.0.0.1', port: redis.port, db: 0 }, where: redis.url },
       queue: f.name,
-      server: { ...defaultOptions(), workers: 2, logLevel: false },
+      server: { ...defaultOptions(), threads: 2, logLevel: false },
       lockMs: 30_000,
       shutdownGraceMs: 10_000,
     });
@@ -206,7 +206,7 @@ describe('a fleet worker', () => {
     const worker = await startFleetWorker({
       redis: { connection: { host: '127.0.0.1', port: own.port, db: 0 }, where: own.url },
       queue: 'away',
-      server: { ...defaultOptions(), workers: 1, logLevel: false },
+      server: { ...defaultOptions(), threads: 1, logLevel: false },
       lockMs: 30_000,
       shutdownGraceMs: 300,
     });

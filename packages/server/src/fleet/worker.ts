@@ -115,7 +115,7 @@ export async function startFleetWorker(
 
   const server = options.server;
   const pool = await createEvaluationPool({
-    threads: server.workers,
+    threads: server.threads,
     maxQueue: server.maxQueue,
     niceIncrement: server.workerNice,
     problemModules: server.problemModules,

@@ -190,7 +190,7 @@ describe('the run API over a run service', () => {
 
   it("starts the service when ready with the server's own pool, evaluated in-process, and stops it on close", async () => {
     const runs = fakeService();
-    app = await testApp({ runs, workers: 1 });
+    app = await testApp({ runs, threads: 1 });
     await app.ready();
     const host = runs.calls.find((c) => c.method === 'start')?.args[0] as RunHost;
     expect(host.pool).toBe(app.pool);
