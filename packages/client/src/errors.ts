@@ -109,6 +109,25 @@ export class CheckpointError extends ClientError {
 }
 
 /**
+ * A call to a server's run API failed (`galapagos submit`, `status`, `watch`, `cancel`): the
+ * server could not be reached, answered no JSON, failed the run, or closed its event stream.
+ * Exit 1 (a refused request is a {@link RefusedError}).
+ */
+export class RunApiError extends ClientError {
+  override readonly name = 'RunApiError';
+  readonly exitCode = EXIT_FAILED;
+  constructor(
+    readonly code: ErrorCodeOf,
+    message: string,
+    options: { status?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options.status;
+  }
+  readonly status: number | undefined;
+}
+
+/**
  * A local server could not be started for a target with `spawn` (no server entry, or it did
  * not become healthy). Code `GALAPAGOS_ERR_SPAWN_FAILED`, exit 1.
  */

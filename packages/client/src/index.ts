@@ -36,6 +36,7 @@ export {
   InterruptError,
   parseRetryAfter,
   RefusedError,
+  RunApiError,
   SpawnError,
 } from './errors.js';
 export { createEmbeddedEvaluator } from './evaluators/embedded.js';

@@ -4,7 +4,7 @@
  * dropped connection is resumed where it stopped.
  */
 
-import { EvaluationError, InterruptError } from '@galapagos/client';
+import { InterruptError, RunApiError } from '@galapagos/client';
 import { reportView } from '@galapagos/server/report';
 import { fail } from '../fail.js';
 import { logbookHeader, logbookLine, showGenome } from '../output.js';
@@ -67,14 +67,11 @@ export async function watchCommand(
     }
     if (end.status === 'succeeded') return 0;
     if (end.error)
-      throw new EvaluationError(
+      throw new RunApiError(
         end.error.code as never,
         `run ${id} ${end.status}: ${end.error.message}`,
-        { retryable: false },
       );
-    throw new EvaluationError('GALAPAGOS_ERR_ABORTED', `run ${id} was ${end.status}`, {
-      retryable: false,
-    });
+    throw new RunApiError('GALAPAGOS_ERR_ABORTED', `run ${id} was ${end.status}`);
   } catch (error) {
     return fail(error, json);
   } finally {

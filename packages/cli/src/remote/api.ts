@@ -1,6 +1,6 @@
 /** The run API of a server, from the client's side (`/v1/runs`). */
 
-import { EvaluationError, errorFromReply, RefusedError } from '@galapagos/client';
+import { errorFromReply, RefusedError, RunApiError } from '@galapagos/client';
 import { replyCodeEntry } from '@galapagos/core';
 import type { RunDetail, RunSummary } from '@galapagos/server';
 import { request } from 'undici';
@@ -30,10 +30,10 @@ async function call<T>(
       bodyTimeout: TIMEOUT_MS,
     });
   } catch (error) {
-    throw new EvaluationError(
+    throw new RunApiError(
       'GALAPAGOS_ERR_UNREACHABLE',
       `cannot reach ${server.url}: ${(error as Error).message}`,
-      { retryable: false, cause: error },
+      { cause: error },
     );
   }
   const text = await response.body.text();
@@ -48,12 +48,12 @@ async function call<T>(
     // A catalogued code says itself whether it refuses the request (exit 2: core's reply-codes.ts).
     const entry = replyCodeEntry(error.code);
     const refused = entry ? entry.exit === 2 : REFUSALS.has(response.statusCode);
-    throw refused ? new RefusedError(error.code, error.message) : error;
+    throw refused
+      ? new RefusedError(error.code, error.message)
+      : new RunApiError(error.code, error.message, { status: response.statusCode });
   }
   if (parsed === undefined)
-    throw new EvaluationError('GALAPAGOS_ERR_BAD_REPLY', `${server.url}${path} answered no JSON`, {
-      retryable: false,
-    });
+    throw new RunApiError('GALAPAGOS_ERR_BAD_REPLY', `${server.url}${path} answered no JSON`);
   const location = response.headers.location;
   return {
     status: response.statusCode,

@@ -4,7 +4,7 @@
  * generation and repeats none. Ends at the run's `end` event.
  */
 
-import { EvaluationError } from '@galapagos/client';
+import { RunApiError } from '@galapagos/client';
 import type { GenerationEvent, RunSummary } from '@galapagos/server';
 import { EventSource } from 'eventsource';
 import type { RunServer } from './server.js';
@@ -52,14 +52,14 @@ export function followRun(
       if (source.readyState === EventSource.CLOSED)
         finish(() =>
           reject(
-            new EvaluationError(
+            new RunApiError(
               status === 401
                 ? 'GALAPAGOS_ERR_UNAUTHORIZED'
                 : status === 404
                   ? 'GALAPAGOS_ERR_RUN_NOT_FOUND'
                   : 'GALAPAGOS_ERR_HTTP',
               `the events of run ${id} at ${server.url} are not available${status ? ` (HTTP ${status})` : ''}: ${event.message ?? 'the stream closed'}`,
-              { status, retryable: false },
+              { ...(status === undefined ? {} : { status }) },
             ),
           ),
         );
