@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedis, type TestRedis } from '../../packages/core/test-fixtures/redis.mjs';
+import { writeCommandModule } from '../../packages/core/test-fixtures/user-project.mjs';
 import { cli, linkCore, runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'galapagos-economy-'));
@@ -29,16 +30,12 @@ time.sleep(params.get("ms", 0) / 1000 * (6 if genome.startswith("11") else 1))
 print(genome.count("1"))
 `,
 );
-writeFileSync(
-  join(dir, 'problem.ts'),
-  `import { defineCommandProblem } from '@galapagos/core/runtime';
-export const problems = [
-  defineCommandProblem({
+writeCommandModule(join(dir, 'problem.ts'), [
+  {
     id: 'py-sim',
     genome: { kind: 'binary', length: 10 },
     objective: 'max',
     command: ['python3', 'sim.py'],
-    cwd: import.meta.dirname,
     params: {
       type: 'object',
       properties: {
@@ -47,10 +44,8 @@ export const problems = [
       },
       additionalProperties: false,
     },
-  }),
-];
-`,
-);
+  },
+]);
 writeFileSync(
   join(dir, 'hang.ts'),
   `import { defineProblem } from '@galapagos/core';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../packages/core/test-fixtures/redis.mjs';
+import { writeCommandModule } from '../../packages/core/test-fixtures/user-project.mjs';
 import { cli, linkCore, runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'galapagos-reaping-'));
@@ -19,17 +20,14 @@ time.sleep(0.6 if genome.startswith("111") else 0.06)
 print(genome.count("1"))
 `,
 );
-writeFileSync(
-  join(dir, 'problem.ts'),
-  `import { defineCommandProblem } from '@galapagos/core/runtime';
-export const problems = [
-  defineCommandProblem({
-    id: 'py-slow', genome: { kind: 'binary', length: 10 }, objective: 'max',
-    command: ['python3', 'sim.py'], cwd: import.meta.dirname,
-  }),
-];
-`,
-);
+writeCommandModule(join(dir, 'problem.ts'), [
+  {
+    id: 'py-slow',
+    genome: { kind: 'binary', length: 10 },
+    objective: 'max',
+    command: ['python3', 'sim.py'],
+  },
+]);
 linkCore(dir);
 
 interface Proc {

@@ -16,3 +16,6 @@ export interface UserProject {
 }
 
 export function writeUserProject(options?: { edit?: boolean }): UserProject;
+
+/** Writes a module of command problems (each `defineCommandProblem`'s options) to `file`. */
+export function writeCommandModule(file: string, problems: readonly object[]): string;

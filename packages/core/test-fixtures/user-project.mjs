@@ -142,3 +142,19 @@ export function writeUserProject({ edit = false } = {}) {
     coreRoot,
   };
 }
+
+/**
+ * Writes a module of command problems to `file` (beside their programs, `cwd` its folder), as
+ * a user would: each of `problems` is `defineCommandProblem`'s options, JSON.
+ */
+export function writeCommandModule(file, problems) {
+  writeFileSync(
+    file,
+    `import { defineCommandProblem } from '@galapagos/core/runtime';
+export const problems = ${JSON.stringify(problems, null, 2)}.map((options) =>
+  defineCommandProblem({ ...options, cwd: import.meta.dirname }),
+);
+`,
+  );
+  return file;
+}

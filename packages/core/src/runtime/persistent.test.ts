@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvaluationPool, type EvaluationPool } from '../../dist/runtime/index.js';
 import { exists } from '../../test-fixtures/processes.mjs';
-import { writeUserProject } from '../../test-fixtures/user-project.mjs';
+import { writeCommandModule, writeUserProject } from '../../test-fixtures/user-project.mjs';
 
 const project = writeUserProject();
 const starts = join(project.dir, 'starts.log');
@@ -32,23 +32,16 @@ for line in sys.stdin:
 `,
 );
 writeFileSync(join(project.dir, 'helper.py'), 'def ones(g):\n    return g.count("1")\n');
-const module = join(project.dir, 'persistent.ts');
-writeFileSync(
-  module,
-  `import { defineCommandProblem } from '@galapagos/core/runtime';
-export const problems = [
-  defineCommandProblem({
+const module = writeCommandModule(join(project.dir, 'persistent.ts'), [
+  {
     id: 'py-loop',
     genome: { kind: 'binary', length: 8 },
     objective: 'max',
     command: ['python3', 'loop.py'],
-    cwd: import.meta.dirname,
     mode: 'persistent',
     params: { type: 'object', properties: { offset: { type: 'number', default: 0 } } },
-  }),
-];
-`,
-);
+  },
+]);
 const genomes = Array.from({ length: 40 }, (_, i) => (i + 16).toString(2).padStart(8, '0'));
 const pids = () => readFileSync(starts, 'utf8').trim().split('\n').filter(Boolean).map(Number);
 
