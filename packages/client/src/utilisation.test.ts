@@ -34,8 +34,10 @@ describe('worker utilisation', () => {
       started = performance.now();
       await evaluator.evaluate(request(1), { signal });
       const half = utilisationOf(evaluator, before, performance.now() - started)!;
-      expect(half).toBeGreaterThan(0.4);
-      expect(half).toBeLessThan(0.55);
+      // One thread of two: never more than half. Less on a busy machine, whose hop to the
+      // thread and back adds to the elapsed time (the measure is of the pool, not the load).
+      expect(half).toBeLessThanOrEqual(0.51);
+      expect(half).toBeGreaterThan(0.25);
     } finally {
       await evaluator.close();
     }
