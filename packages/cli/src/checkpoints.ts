@@ -49,6 +49,7 @@ export function checkpointWriter(
     // The default folder is made as needed; a file given goes where it says.
     createFolder: typeof flags.checkpoint !== 'string' && resumed === undefined,
     named: typeof flags.checkpoint === 'string',
+    existing: resumed !== undefined && typeof flags.checkpoint !== 'string',
     onError: (error) =>
       process.stderr.write(
         `galapagos: warning: ${(error as Error).message}; the run goes on without checkpoints\n`,

@@ -99,6 +99,16 @@ describe('the background writer', () => {
     expect((await readCheckpointFile(file)).state).toEqual(states[1]);
   });
 
+  it('always writes the end of a resumed run to its file, however short', async () => {
+    const file = join(folder(), 'resumed.json');
+    const writer = new CheckpointWriter(file, {}, { existing: true });
+    const state = await stateOf(20, 1);
+    writer.offer(state);
+    expect(writer.written).toBe(0);
+    expect(writer.worthWriting(state)).toBe(true);
+    expect(new CheckpointWriter(file).worthWriting(state)).toBe(false);
+  });
+
   it('writes every generation to a file asked for by name', async () => {
     const file = join(folder(), 'named.json');
     const writer = new CheckpointWriter(file, {}, { named: true });

@@ -60,6 +60,11 @@ export class CheckpointWriter {
        * and the run's end always is.
        */
       readonly named?: boolean;
+      /**
+       * The file holds an earlier state of this run (a resumed run): its end is always
+       * written, so the file never stays behind the run, nor unfinished.
+       */
+      readonly existing?: boolean;
       /** A write failed: told once, and no more writes are tried (the run goes on). */
       readonly onError?: (error: unknown) => void;
     } = {},
@@ -117,12 +122,12 @@ export class CheckpointWriter {
   }
 
   /**
-   * Whether the run's end is written: always to a file asked for by name, or once anything was
-   * written (it must say the run finished); otherwise when worth it (see {@link offer}), so the
-   * end of a quick cheap run leaves no file.
+   * Whether the run's end is written: always to a file asked for by name or holding an earlier
+   * state of the run, or once anything was written (it must say the run finished); otherwise
+   * when worth it (see {@link offer}), so the end of a quick cheap run leaves no file.
    */
   worthWriting(state: EngineState): boolean {
-    if (this.options.named || this.written > 0) return true;
+    if (this.options.named || this.options.existing || this.written > 0) return true;
     return this.worth(this.workMs + (performance.now() - this.lastOffer), state);
   }
 
