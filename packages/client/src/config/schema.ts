@@ -142,7 +142,7 @@ export const DispatchSchema = Type.Object(
         ],
         {
           description:
-            "Speculative re-dispatch: a batch running factor × longer than its generation's median gets a duplicate on idle capacity (a free request slot, and idle threads where the target says how many it has), and the first reply wins; the loser is cancelled and its program ended. Default: on where a duplicate can land elsewhere (several servers, Lambda, a fleet), off for one server and embedded.",
+            "Speculative re-dispatch: a batch running factor × longer than its generation's median gets a duplicate on idle capacity (a free request slot, and idle threads where the target says how many it has), and the first reply wins; the loser is cancelled and its program ended. Default: on where a duplicate can land elsewhere (several servers, Lambda), off for one server, a fleet (BullMQ takes over a lost worker's batch) and embedded.",
         },
       ),
     ),

@@ -187,7 +187,9 @@ export async function createQueueEvaluator(
     get servers() {
       return workers.length || undefined;
     },
-    remote: true,
+    // A worker that stops answering is taken over by BullMQ (its batch stalls and another
+    // worker takes it), so a speculative duplicate would only repeat work: none by default.
+    remote: false,
     handsBackForeign: true,
     busyMs: () => busyMs,
     workers: () => workers,
